@@ -1,0 +1,223 @@
+"""Validate loaded records with Great Expectations before they reach a raw table.
+
+Each spec becomes an expectation suite: required fields, types, value sets and
+time order. GX runs on a pandas frame (its DuckDB datasource does not work here,
+see README "Validation"), with COMPLETE results so that every failing row is
+known by index and can be quarantined with its field and a readable reason.
+Types are parsed vectorized in pandas; the suite then asserts each parse
+succeeded, so a type failure is reported the same way as any other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from orchestration.ingest.readers import Record
+from orchestration.ingest.specs import EntitySpec, Field
+
+_INT = re.compile(r"^-?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+TYPE_NAMES = {
+    "id": "an integer id",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "text": "text",
+    "timestamp": "an ISO 8601 timestamp",
+    "date": "a date (YYYY-MM-DD)",
+    "json": "a JSON object or array",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason one row cannot be loaded."""
+
+    index: int  # position in the frame
+    field: str | None
+    value: object
+    reason: str
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _parse_times(values: pd.Series) -> pd.Series:
+    text = values.where(values.map(lambda v: isinstance(v, str)), None)
+    return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+
+
+def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return (value to store in the raw table, whether the raw value has the field's type)."""
+    t = field.type
+    present = raw.notna()
+    if t in ("id", "int"):
+        ok = raw.map(lambda v: (_is_number(v) and float(v).is_integer()) or (isinstance(v, str) and bool(_INT.match(v.strip()))))
+        value = pd.to_numeric(raw.where(ok, None).map(lambda v: None if v is None else int(str(v).strip().split(".")[0])), errors="coerce").astype("Int64")
+    elif t == "float":
+        numeric = pd.to_numeric(raw.map(lambda v: v if _is_number(v) or isinstance(v, str) else None), errors="coerce")
+        ok = numeric.notna()
+        value = numeric.where(ok).astype("Float64")
+    elif t == "bool":
+        mapping = {"true": True, "false": False}
+        value = raw.map(lambda v: v if isinstance(v, bool) else mapping.get(str(v).strip().lower()) if isinstance(v, str) else None).astype("boolean")
+        ok = value.notna()
+    elif t == "text":
+        ok = raw.map(lambda v: isinstance(v, str) or _is_number(v))
+        value = raw.map(lambda v: v if isinstance(v, str) else (str(v) if _is_number(v) else None)).astype("string")
+    elif t in ("timestamp", "date"):
+        ok = _parse_times(raw).notna()
+        if t == "date":
+            ok &= raw.map(lambda v: isinstance(v, str) and bool(_DATE.match(v)))
+        value = raw.map(lambda v: v if isinstance(v, str) else None).astype("string")
+    elif t == "json":
+        ok = raw.map(lambda v: isinstance(v, dict | list))
+        value = raw.map(lambda v: json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else None).astype("string")
+    else:  # pragma: no cover - specs validate their types
+        raise ValueError(t)
+    return value, (ok | ~present)
+
+
+@dataclass
+class Checked:
+    """The typed rows of a file, and every problem found in them."""
+
+    rows: pd.DataFrame  # typed columns + `_line`, `_location`, `_extra`
+    problems: list[Problem]
+
+    @property
+    def bad_index(self) -> set[int]:
+        return {p.index for p in self.problems}
+
+
+def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
+    fields = spec.field_names
+    names = set(fields)
+    data = [r.data if r.problem is None else {} for r in records]
+    raw = pd.DataFrame({f: pd.Series([d.get(f) for d in data], dtype=object) for f in fields})
+
+    problems = [
+        Problem(i, None, None, r.problem) for i, r in enumerate(records) if r.problem is not None
+    ]
+    frame = pd.DataFrame(index=raw.index)
+    check = pd.DataFrame(index=raw.index)
+    for field in spec.fields:
+        value, ok = _typed(field, raw[field.name])
+        frame[field.name] = value
+        check[field.name] = raw[field.name]
+        check[f"{field.name}__type_ok"] = ok
+        if field.values:
+            check[f"{field.name}__text"] = raw[field.name].map(
+                lambda v: None if v is None else str(v).strip()
+            )
+    for earlier, later in spec.time_order:
+        check[f"{earlier}__utc"] = _parse_times(raw[earlier])
+        check[f"{later}__utc"] = _parse_times(raw[later])
+
+    frame["_line"] = [r.line for r in records]
+    frame["_location"] = [r.location for r in records]
+    frame["_extra"] = pd.Series(
+        [_extra(d, names) for d in data], index=raw.index, dtype="string"
+    )
+    if len(raw):
+        unreadable = {p.index for p in problems}  # their fields are all empty: say it once
+        problems += [p for p in _run_suite(spec, check) if p.index not in unreadable]
+    return Checked(frame, problems)
+
+
+def _extra(record: dict, declared: set[str]) -> str | None:
+    extra = {k: v for k, v in record.items() if k not in declared}
+    return json.dumps(extra, separators=(",", ":"), default=str) if extra else None
+
+
+# An expectation, plus how to word a failure of it for one row.
+_Rule = tuple[object, str | None, Callable[[object], str]]
+
+
+def _rules(spec: EntitySpec) -> list[_Rule]:
+    import great_expectations.expectations as gxe
+
+    rules: list[_Rule] = []
+    for f in spec.fields:
+        if f.required:
+            rules.append(
+                (gxe.ExpectColumnValuesToNotBeNull(column=f.name), f.name, lambda _v: "required field is missing")
+            )
+        if f.type != "text":
+            rules.append(
+                (
+                    gxe.ExpectColumnValuesToBeInSet(column=f"{f.name}__type_ok", value_set=[True]),
+                    f.name,
+                    lambda v, f=f: f"expected {TYPE_NAMES[f.type]}, got {_show(v)}",
+                )
+            )
+        if f.values:
+            rules.append(
+                (
+                    gxe.ExpectColumnValuesToBeInSet(column=f"{f.name}__text", value_set=list(f.values)),
+                    f.name,
+                    lambda v, f=f: f"{_show(v)} is not one of: {', '.join(f.values)}",
+                )
+            )
+    for earlier, later in spec.time_order:
+        rules.append(
+            (
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=f"{later}__utc",
+                    column_B=f"{earlier}__utc",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+                later,
+                lambda v, e=earlier, l=later: f"{l} is before {e}",
+            )
+        )
+    return rules
+
+
+def _show(v) -> str:
+    text = json.dumps(v, default=str) if not isinstance(v, str) else repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@cache
+def _batch_definition():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # slow import (~4 s): only where validation runs
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("export_files")
+    return source.add_dataframe_asset("records").add_batch_definition_whole_dataframe("file")
+
+
+def _run_suite(spec: EntitySpec, check: pd.DataFrame) -> list[Problem]:
+    import great_expectations as gx
+
+    batch_definition = _batch_definition()  # creates the GX context the suite needs
+    rules = _rules(spec)
+    suite = gx.ExpectationSuite(name=f"{spec.source}.{spec.name}")
+    for expectation, _, _ in rules:
+        suite.add_expectation(expectation)
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": check})
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    problems: list[Problem] = []
+    for (_, field, word), outcome in zip(rules, result.results, strict=True):
+        if outcome.success:
+            continue
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"validation of {spec.table} could not run: {outcome.exception_info}")
+        for index in outcome.result.get("unexpected_index_list") or []:
+            value = check.at[index, field] if field in check else None
+            problems.append(Problem(int(index), field, value, word(value)))
+    return problems
