@@ -71,8 +71,6 @@ def load_file(
         result = FileResult(source.name, spec.name, display, "missing")
         if spec.required_file:
             result.error = f"{display}: required file is missing from {export_dir}"
-        else:
-            log.warning("%s: optional file not found, loading no rows", display)
         return result
 
     display = path.relative_to(export_dir).as_posix()

@@ -39,14 +39,23 @@ def read_json_records(path: Path, display: str) -> list[Record]:
     text = path.read_text(encoding="utf-8-sig")
     if not text.strip():
         return []
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    if text.lstrip().startswith("["):
         try:
-            parsed = json.loads(text)
+            return list(_from_array(json.loads(text), display))
         except json.JSONDecodeError as exc:
-            raise ExportFileError(display, exc.lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
-        return list(_from_array(parsed, display))
+            if not _first_line_is_json(text):  # not JSON Lines of pages either: unreadable
+                message = f"not valid JSON ({exc.msg}, column {exc.colno})"
+                raise ExportFileError(display, exc.lineno, message) from exc
     return list(_from_json_lines(text, display))
+
+
+def _first_line_is_json(text: str) -> bool:
+    first = next(line for line in text.splitlines() if line.strip())
+    try:
+        json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _from_array(parsed: list, display: str) -> Iterator[Record]:

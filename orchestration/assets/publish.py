@@ -1,0 +1,31 @@
+"""The published snapshot: runs only after every upstream step and blocking check passed."""
+
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from orchestration.assets.dbt import hiring_dbt_models
+from orchestration.progress import report
+from orchestration.publish import publish_snapshot
+from orchestration.resources import WarehouseResource
+
+MART_KEYS = [key for key in hiring_dbt_models.keys if key.path[0] == "marts"]
+
+
+@asset(
+    deps=MART_KEYS,
+    group_name="published",
+    kinds={"duckdb"},
+    description="Read-only copy of the marts for dashboards, swapped in atomically.",
+)
+def published_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource):
+    report(context, f"publish: writing {warehouse.published_db}")
+    snapshot = publish_snapshot(warehouse.warehouse_db, warehouse.published_db, context.run_id)
+    report(context, f"  published {len(snapshot.tables)} tables, as of {snapshot.as_of_date}")
+    return MaterializeResult(
+        metadata={
+            "path": str(snapshot.path),
+            "as_of_date": snapshot.as_of_date or "",
+            "published_at": snapshot.published_at.isoformat(),
+            "tables": len(snapshot.tables),
+            **{f"rows.{name}": rows for name, rows in snapshot.tables.items()},
+        }
+    )

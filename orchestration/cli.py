@@ -1,0 +1,132 @@
+"""The `hiring` command: generate a demo export, refresh the warehouse, serve dashboards.
+
+Exit codes: 0 success; 1 the refresh failed (nothing published) or a command
+could not finish; 2 wrong usage (bad option, missing folder).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from orchestration.resources import DEFAULT_EXPORTS, PUBLISHED_FILE, PROJECT_ROOT
+
+DEFAULT_PORT = 8501
+
+
+def _as_of(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Hiring analytics: ATS exports in, shared hiring metrics out.
+
+    \b
+    Typical use:
+      hiring refresh --exports exports/ --warehouse warehouse/
+      hiring dashboard --warehouse warehouse/
+    """
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the export into (greenhouse/ and people/).")
+@click.option("--applications", default=2000, show_default=True, type=click.IntRange(min=10),
+              help="How many applications to generate.")
+@click.option("--seed", default=7, show_default=True, type=int,
+              help="Random seed: the same seed and size give the same bytes.")
+def generate(out_dir: Path, applications: int, seed: int) -> None:
+    """Write a synthetic company's Greenhouse export and HR files."""
+    from orchestration.generate import generate_export
+
+    started = time.perf_counter()
+    written = generate_export(out_dir, applications=applications, seed=seed, progress=click.echo)
+    rows = sum(written.values())
+    click.echo(f"Wrote {len(written)} files, {rows:,} rows to {out_dir} "
+               f"in {time.perf_counter() - started:.1f} s.")
+
+
+@main.command()
+@click.option("--exports", "exports_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Export folder holding greenhouse/ and people/ (see docs/export-format.md).")
+@click.option("--warehouse", "warehouse_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Warehouse folder: warehouse.duckdb is built there, published.duckdb published.")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
+              help="Reference date of every metric. Default: the date of the latest event.")
+def refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> None:
+    """Ingest, validate, build and test, then publish for the dashboards.
+
+    Exits 0 only when the new data was published; otherwise 1, naming what
+    failed, with the previous published snapshot untouched.
+    """
+    sys.exit(_refresh(exports_dir, warehouse_dir, as_of))
+
+
+def _refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> int:
+    from orchestration.refresh import format_summary, run_refresh, show_progress
+
+    show_progress()
+    click.echo(f"Refreshing {warehouse_dir} from {exports_dir}" + (f" as of {as_of}" if as_of else ""))
+    summary = run_refresh(exports_dir, warehouse_dir, as_of)
+    click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
+    return 0 if summary.published else 1
+
+
+@main.command()
+@click.option("--warehouse", "warehouse_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Warehouse folder whose published.duckdb the dashboards read.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1.")
+def dashboard(warehouse_dir: Path, port: int) -> None:
+    """Serve the dashboards on http://127.0.0.1:PORT (read-only over the published snapshot)."""
+    sys.exit(_serve(warehouse_dir, port))
+
+
+def _serve(warehouse_dir: Path, port: int) -> int:
+    from dashboards.server import serve
+
+    published = warehouse_dir.resolve() / PUBLISHED_FILE
+    if not published.exists():
+        click.echo(f"No published snapshot at {published} yet: the dashboard will say so. "
+                   f"Run `hiring refresh --exports DIR --warehouse {warehouse_dir}` first.", err=True)
+    click.echo(f"Serving dashboards on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    return serve(published, port)
+
+
+@main.command()
+@click.option("--warehouse", "warehouse_dir", default=PROJECT_ROOT / "warehouse", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Warehouse folder to build.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1.")
+def demo(warehouse_dir: Path, port: int) -> None:
+    """Build the demo company's warehouse and serve its dashboards.
+
+    Uses the committed demo export (seeds/demo); generates it first if missing.
+    """
+    exports = DEFAULT_EXPORTS
+    if not (exports / "greenhouse").is_dir():
+        from orchestration.generate import generate_export
+
+        click.echo(f"Generating the demo export into {exports}")
+        generate_export(exports)
+    code = _refresh(exports, warehouse_dir, None)
+    if code != 0:
+        sys.exit(code)
+    sys.exit(_serve(warehouse_dir, port))
+
+
+if __name__ == "__main__":
+    main()

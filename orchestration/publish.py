@@ -1,0 +1,90 @@
+"""Publish the marts as a read-only snapshot for dashboards.
+
+The snapshot is written to a temporary file beside the published one and
+swapped in by an atomic rename, so a reader sees either the old snapshot or the
+new one, never half of either; a failure before the rename leaves the last
+published data untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+MARTS_SCHEMA = "marts"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    tables: dict[str, int]  # table -> rows
+    as_of_date: str | None
+    published_at: datetime
+
+
+def publish_snapshot(warehouse_db: Path, published_db: Path, load_id: str) -> Snapshot:
+    tmp = published_db.with_name(published_db.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("attach ? as wh (read_only)", [str(warehouse_db)])
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables()"
+                " where database_name = 'wh' and schema_name = ? order by table_name",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        ]
+        if not tables:
+            raise RuntimeError(f"no tables in {warehouse_db} schema {MARTS_SCHEMA}: nothing to publish")
+        counts = {}
+        for name in tables:
+            con.execute(f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"')
+            counts[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
+        _write_metadata(con, load_id, published_at)
+        as_of = con.execute("select max(as_of_date)::varchar from main.meta_snapshot").fetchone()[0]
+        con.execute("detach wh")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(tmp, published_db)  # atomic on one filesystem
+    return Snapshot(published_db, counts, as_of, published_at)
+
+
+def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: datetime) -> None:
+    """What a reader needs to trust the numbers: as-of date, refresh time, what was loaded."""
+    has_as_of = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'meta_as_of'"
+    ).fetchone()[0]
+    as_of = "(select max(as_of_date) from main.meta_as_of)" if has_as_of else "null::date"
+    con.execute(
+        f"""
+        create table main.meta_snapshot as
+        select
+            {as_of} as as_of_date,
+            ?::timestamp as published_at,
+            ? as load_id,
+            (select coalesce(sum(rows_loaded), 0) from wh.raw.load_log where load_id = ?)::bigint
+                as rows_loaded,
+            (select coalesce(sum(rows_quarantined), 0) from wh.raw.load_log where load_id = ?)::bigint
+                as rows_quarantined
+        """,
+        [published_at, load_id, load_id, load_id],
+    )
+    # Counts only: quarantined records may hold personal data and stay in the warehouse.
+    con.execute(
+        """
+        create table main.meta_quarantine_summary as
+        select source_system, entity, file, field, reason, count(*)::bigint as rows,
+               max(quarantined_at) as last_seen_at
+        from wh.raw.quarantine
+        group by all
+        order by rows desc
+        """
+    )

@@ -1,0 +1,98 @@
+"""The dbt project as Dagster sees it: paths, the manifest, and the translator.
+
+dbt reads the warehouse path from `HIRING_WAREHOUSE_DB` (see
+dbt_project/profiles.yml); `dbt_env` is the one place that sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from orchestration.resources import PROJECT_ROOT
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt of this environment, even when its bin folder is not on PATH."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_env(warehouse_db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HIRING_WAREHOUSE_DB": str(warehouse_db),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def point_dbt_at(warehouse_db: Path) -> None:
+    """dbt runs as a subprocess of this one and inherits its environment."""
+    os.environ.update(
+        {k: v for k, v in dbt_env(warehouse_db).items() if k.startswith(("HIRING_", "DBT_"))}
+    )
+
+
+def _sources_newer_than(target: Path) -> bool:
+    if not target.exists():
+        return True
+    built = target.stat().st_mtime
+    watched = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+    for name in watched:
+        path = DBT_PROJECT_DIR / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def ensure_manifest(warehouse_db: Path) -> Path:
+    """Parse the dbt project when its manifest is missing or older than its files.
+
+    Dagster needs the manifest to define the dbt assets; `dg dev` prepares it
+    itself, the CLI and tests call this first.
+    """
+    manifest = dbt_project.manifest_path
+    if _sources_newer_than(manifest):
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet"],
+            cwd=DBT_PROJECT_DIR,
+            env=dbt_env(warehouse_db),
+            check=True,
+        )
+    return manifest
+
+
+class HiringDbtTranslator(DagsterDbtTranslator):
+    """Model keys are `[layer, model]`; sources map onto the raw ingest assets."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            # The source's schema is the raw schema the ingest asset writes.
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return self._layer(dbt_resource_props)
+
+    @staticmethod
+    def _layer(props: Mapping[str, Any]) -> str:
+        if props["resource_type"] == "seed":
+            return "mappings"
+        fqn = props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "models"

@@ -1,0 +1,70 @@
+"""Shared fixtures: real refreshes of real exports into temporary warehouses.
+
+The refreshes run the `hiring` CLI in a subprocess, as an analyst would, and
+once per session: the dashboards and metric tests read their published files.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_EXPORT = PROJECT_ROOT / "seeds" / "demo"
+HANDMADE_EXPORT = PROJECT_ROOT / "tests" / "fixtures" / "handmade_export"
+HANDMADE_AS_OF = "2026-03-31"
+
+
+def run_hiring(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the `hiring` CLI as a separate process and capture what it prints."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def refresh(exports: Path, warehouse: Path, as_of: str | None = None) -> subprocess.CompletedProcess:
+    args = ["refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
+    if as_of:
+        args += ["--as-of", as_of]
+    return run_hiring(*args)
+
+
+def _refreshed(tmp_path_factory, name: str, exports: Path, as_of: str | None) -> Path:
+    warehouse = tmp_path_factory.mktemp(name)
+    result = refresh(exports, warehouse, as_of)
+    assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+    published = warehouse / "published.duckdb"
+    assert published.exists()
+    return published
+
+
+@pytest.fixture(scope="session")
+def demo_published(tmp_path_factory) -> Path:
+    """published.duckdb built from the committed demo export (as of its latest event)."""
+    return _refreshed(tmp_path_factory, "demo_warehouse", DEMO_EXPORT, None)
+
+
+@pytest.fixture(scope="session")
+def handmade_published(tmp_path_factory) -> Path:
+    """published.duckdb built from the hand-made export, as of 2026-03-31."""
+    return _refreshed(tmp_path_factory, "handmade_warehouse", HANDMADE_EXPORT, HANDMADE_AS_OF)
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Read-only query on a DuckDB file, closed right after."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
