@@ -1,0 +1,85 @@
+"""A deterministic synthetic export: Greenhouse Harvest objects plus HR CSVs.
+
+`generate_export` simulates an 18-month hiring history (2025-05-01 to
+2026-10-31) for a mid-sized company and writes it in the layout of
+docs/export-format.md. The same seed and size always give the same bytes: all
+randomness comes from one numpy Generator and nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from . import records
+from .applications import assign_candidates, simulate_applications, truncate
+from .company import build_company
+from .interviews import schedule_interviews, talk_time
+from .offers import offer_records
+from .openings import build_openings, job_close_times
+from .people_files import build_people_files
+from .times import END, NULL
+from .writer import write_csv, write_json_array, write_json_lines, write_json_pages
+
+__all__ = ["generate_export"]
+
+
+def generate_export(
+    out_dir: Path,
+    applications: int = 2000,
+    seed: int = 7,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Write an export to `out_dir`; return the rows written per file (relative path)."""
+    say = progress or (lambda _message: None)
+    rng = np.random.default_rng(seed)
+    out_dir = Path(out_dir)
+
+    say("company: departments, users, jobs, interview plans")
+    company = build_company(rng, applications)
+    say(f"funnel: {applications} applications")
+    apps = simulate_applications(company, applications, rng)
+    closed_at = job_close_times(company.jobs, apps, rng)
+    job_cutoff = np.where(closed_at == NULL, END, closed_at)
+    cutoff = np.where(apps.has_job, job_cutoff[np.maximum(apps.job, 0)], END)
+    truncate(apps, cutoff, apps.has_job & (closed_at[np.maximum(apps.job, 0)] != NULL))
+    assign_candidates(apps, rng)
+    openings = build_openings(company.jobs, apps, closed_at, rng)
+    say("interviews, scorecards, talk time")
+    ivs = schedule_interviews(company, apps, rng)
+    talk = talk_time(company, apps, ivs, rng)
+    people = build_people_files(company, apps, ivs, talk, openings, closed_at, rng)
+
+    say("building Harvest objects")
+    last_activity = apps.last_activity()
+    job_activity = np.full(company.jobs.id.size, NULL, dtype=np.int64)
+    np.maximum.at(job_activity, apps.job[apps.has_job], last_activity[apps.has_job])
+    interviews, scorecards = records.scheduled_interviews(company, apps, ivs)
+    greenhouse = {
+        "applications": (write_json_pages, records.applications(company, apps, last_activity)),
+        "application_stages": (write_json_lines, records.application_stages(company, apps)),
+        "candidates": (write_json_array, records.candidates(apps, last_activity, rng)),
+        "jobs": (write_json_array, records.jobs(company, apps, openings, closed_at, job_activity)),
+        "job_stages": (write_json_array, records.job_stages(company)),
+        "scheduled_interviews": (write_json_array, interviews),
+        "scorecards": (write_json_array, scorecards),
+        "offers": (write_json_array, offer_records(apps, company.jobs, openings)),
+        "users": (write_json_array, records.users(company)),
+        "departments": (write_json_array, records.departments()),
+        "offices": (write_json_array, records.offices()),
+        "sources": (write_json_array, records.sources()),
+        "rejection_reasons": (write_json_array, records.rejection_reasons()),
+        "demographics": (write_json_array, records.demographics(apps, rng)),
+    }
+
+    say(f"writing {out_dir}")
+    written: dict[str, int] = {}
+    (out_dir / "greenhouse").mkdir(parents=True, exist_ok=True)
+    (out_dir / "people").mkdir(parents=True, exist_ok=True)
+    for name, (write, rows) in greenhouse.items():
+        written[f"greenhouse/{name}.json"] = write(out_dir / "greenhouse" / f"{name}.json", rows)
+    for name, (header, rows) in people.items():
+        written[f"people/{name}.csv"] = write_csv(out_dir / "people" / f"{name}.csv", header, rows)
+    return written

@@ -1,0 +1,49 @@
+"""Writing export files in the encodings loaders must handle: a JSON array,
+JSON Lines, paged API responses, and CSV. Output is compact and byte-stable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+PAGE_SIZE = 500  # Harvest's largest per_page
+
+
+def _dump(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def write_json_array(path: Path, rows: list[dict]) -> int:
+    path.write_text("[" + ",\n".join(_dump(r) for r in rows) + "]\n", encoding="utf-8")
+    return len(rows)
+
+
+def write_json_lines(path: Path, rows: list[dict]) -> int:
+    path.write_text("".join(_dump(r) + "\n" for r in rows), encoding="utf-8")
+    return len(rows)
+
+
+def write_json_pages(path: Path, rows: list[dict], page_size: int = PAGE_SIZE) -> int:
+    """As saved by following Harvest's `Link: rel="next"` pages: an array of pages."""
+    pages = [rows[i : i + page_size] for i in range(0, len(rows), page_size)]
+    path.write_text("[" + ",\n".join(_dump(p) for p in pages) + "]\n", encoding="utf-8")
+    return len(rows)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> int:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return len(rows)
