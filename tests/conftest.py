@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -40,25 +41,40 @@ def refresh(exports: Path, warehouse: Path, as_of: str | None = None) -> subproc
     return run_hiring(*args)
 
 
-def _refreshed(tmp_path_factory, name: str, exports: Path, as_of: str | None) -> Path:
+@dataclass(frozen=True)
+class Refreshed:
+    warehouse: Path
+    result: subprocess.CompletedProcess
+
+    @property
+    def published(self) -> Path:
+        return self.warehouse / "published.duckdb"
+
+
+def _refreshed(tmp_path_factory, name: str, exports: Path, as_of: str | None) -> Refreshed:
     warehouse = tmp_path_factory.mktemp(name)
     result = refresh(exports, warehouse, as_of)
     assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
-    published = warehouse / "published.duckdb"
-    assert published.exists()
-    return published
+    assert (warehouse / "published.duckdb").exists()
+    return Refreshed(warehouse, result)
 
 
 @pytest.fixture(scope="session")
-def demo_published(tmp_path_factory) -> Path:
-    """published.duckdb built from the committed demo export (as of its latest event)."""
+def demo_refresh(tmp_path_factory) -> Refreshed:
+    """A refresh of the committed demo export (as of its latest event)."""
     return _refreshed(tmp_path_factory, "demo_warehouse", DEMO_EXPORT, None)
+
+
+@pytest.fixture(scope="session")
+def demo_published(demo_refresh) -> Path:
+    """published.duckdb built from the committed demo export."""
+    return demo_refresh.published
 
 
 @pytest.fixture(scope="session")
 def handmade_published(tmp_path_factory) -> Path:
     """published.duckdb built from the hand-made export, as of 2026-03-31."""
-    return _refreshed(tmp_path_factory, "handmade_warehouse", HANDMADE_EXPORT, HANDMADE_AS_OF)
+    return _refreshed(tmp_path_factory, "handmade_warehouse", HANDMADE_EXPORT, HANDMADE_AS_OF).published
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

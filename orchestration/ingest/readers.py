@@ -64,18 +64,18 @@ def _from_array(parsed: list, display: str) -> Iterator[Record]:
         index = 0
         for page_no, page in enumerate(parsed, start=1):
             for item_no, obj in enumerate(page):
-                yield _array_record(obj, index, f"page {page_no} item {item_no}")
+                yield _object_record(obj, index, f"page {page_no} item {item_no}")
                 index += 1
         return
     for index, obj in enumerate(parsed):
-        yield _array_record(obj, index, f"item {index}")
+        yield _object_record(obj, index, f"item {index}")
 
 
-def _array_record(obj, index: int, location: str) -> Record:
+def _object_record(obj, line: int, location: str) -> Record:
     if isinstance(obj, dict):
-        return Record(obj, index, location)
+        return Record(obj, line, location)
     problem = f"expected a JSON object, got {type(obj).__name__}"
-    return Record({"_unparsed_value": obj}, index, location, problem)
+    return Record({"_unparsed_value": obj}, line, location, problem)
 
 
 def _from_json_lines(text: str, display: str) -> Iterator[Record]:
@@ -90,16 +90,9 @@ def _from_json_lines(text: str, display: str) -> Iterator[Record]:
             continue
         if isinstance(obj, list):  # one API page per line
             for item_no, item in enumerate(obj):
-                yield _line_record(item, line_no, f"line {line_no} item {item_no}")
+                yield _object_record(item, line_no, f"line {line_no} item {item_no}")
         else:
-            yield _line_record(obj, line_no, f"line {line_no}")
-
-
-def _line_record(obj, line_no: int, location: str) -> Record:
-    if isinstance(obj, dict):
-        return Record(obj, line_no, location)
-    problem = f"expected a JSON object, got {type(obj).__name__}"
-    return Record({"_unparsed_value": obj}, line_no, location, problem)
+            yield _object_record(obj, line_no, f"line {line_no}")
 
 
 def read_csv_records(path: Path, display: str, required_columns: list[str]) -> list[Record]:

@@ -1,0 +1,49 @@
+# Two commands on a fresh machine with Python and pip: `make demo` and `make test`.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_PYTHON_PREFERENCE := only-system
+export UV_PYTHON := $(shell command -v $(PYTHON))
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := false
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install chromium demo test test-fast dagster benchmark lint clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install: .venv/.installed  ## install the locked dependencies into .venv
+
+.venv/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen
+	@touch $@
+
+chromium:  ## install Debian's chromium for browser tests (as root, when missing)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else echo "chromium missing: install Debian's chromium (apt-get install chromium) for browser tests"; exit 1; fi; \
+	fi
+
+demo: install  ## build the demo company's warehouse and serve the dashboard on :8501
+	$(UV) run --frozen hiring demo
+
+test: install chromium  ## run the whole test suite (dbt, Dagster, dashboards in a real browser)
+	$(UV) run --frozen pytest
+
+DAGSTER_HOME ?= $(CURDIR)/warehouse/.dagster
+dagster: install  ## open the Dagster UI over the demo export (http://127.0.0.1:3000)
+	@mkdir -p $(DAGSTER_HOME)
+	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run --frozen dg dev
+
+benchmark: install  ## time a refresh of 100k generated applications, per step, with peak memory
+	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000
+
+lint:  ## ruff and sqlfluff
+	$(UV) run --frozen ruff check orchestration dashboards tests
+	$(UV) run --frozen ruff format --check orchestration dashboards tests
+
+clean:  ## remove the local warehouse and dbt build output
+	rm -rf warehouse dbt_project/target dbt_project/logs

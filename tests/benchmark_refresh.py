@@ -1,0 +1,60 @@
+"""Benchmark (not a test): generate N applications, refresh, print time per step and peak memory.
+
+    uv run python tests/benchmark_refresh.py --applications 100000
+
+Numbers go in release notes and issue notes; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from orchestration.generate import generate_export  # noqa: E402
+from orchestration.refresh import run_refresh  # noqa: E402
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, help="keep the export and warehouse here")
+    args = parser.parse_args()
+
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="hiring-bench-"))
+    exports, warehouse = root / "exports", root / "warehouse"
+
+    started = time.perf_counter()
+    written = generate_export(exports, applications=args.applications, seed=args.seed)
+    generate_s = time.perf_counter() - started
+    size_mb = sum(p.stat().st_size for p in exports.rglob("*") if p.is_file()) / 1e6
+
+    first = run_refresh(exports, warehouse)
+    second = run_refresh(exports, warehouse)  # same files: every file unchanged
+
+    print(f"\nbenchmark: {args.applications:,} applications, seed {args.seed}, in {root}")
+    print(f"  generate            {generate_s:8.1f} s  ({sum(written.values()):,} rows, {size_mb:.1f} MB)")
+    print(f"  refresh (cold)      {first.seconds:8.1f} s  published={first.published}")
+    for step, seconds in first.step_seconds.items():
+        print(f"    {step:<17} {seconds:8.1f} s")
+    print(f"  refresh (no change) {second.seconds:8.1f} s  rows loaded={second.rows_loaded}")
+    print(f"  rows loaded         {first.rows_loaded:>10,}  quarantined {first.rows_quarantined:,}")
+    print(f"  peak memory         {_peak_mb(resource.RUSAGE_SELF):8.0f} MB this process,"
+          f" {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB largest child (dbt)")
+    db = warehouse / "warehouse.duckdb"
+    print(f"  warehouse.duckdb    {db.stat().st_size / 1e6:8.1f} MB")
+    return 0 if first.published else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The Dagster code location the UI loads: the same assets and checks the CLI runs."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from dagster import AssetKey
+
+from orchestration.ingest.specs import ALL_SPECS
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory, monkeypatch_module):
+    from orchestration.transform import ensure_manifest
+
+    warehouse = tmp_path_factory.mktemp("defs_wh")
+    monkeypatch_module.setenv("HIRING_WAREHOUSE_DIR", str(warehouse))
+    ensure_manifest(warehouse / "warehouse.duckdb")
+    module = importlib.import_module("orchestration.definitions")
+    return module.defs
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def all_checks(defs) -> dict:
+    graph = defs.resolve_asset_graph()
+    specs = (graph.get_check_spec(key) for key in graph.asset_check_keys)
+    return {(spec.asset_key, spec.name): spec for spec in specs}
+
+
+def test_every_raw_table_is_an_asset_with_a_blocking_file_check(defs):
+    graph = defs.resolve_asset_graph()
+    checks = all_checks(defs)
+    for spec in ALL_SPECS:
+        key = AssetKey([f"raw_{spec.source}", spec.name])
+        assert graph.has(key), key
+        assert checks[(key, "file_readable")].blocking
+        assert not checks[(key, "rows_valid")].blocking
+
+
+def test_dbt_models_sit_between_raw_tables_and_the_published_snapshot(defs):
+    graph = defs.resolve_asset_graph()
+    fct = AssetKey(["marts", "fct_applications"])
+    assert graph.has(fct)
+    assert AssetKey(["published_snapshot"]) in graph.get(fct).child_keys
+    staging = AssetKey(["staging", "stg_greenhouse__applications"])
+    assert AssetKey(["raw_greenhouse", "applications"]) in graph.get(staging).parent_keys
+
+
+def test_dbt_tests_surface_as_asset_checks(defs):
+    dbt_checks = [c for c in all_checks(defs).values() if c.asset_key.path[0] == "marts"]
+    assert any(c.name.startswith("unique_fct_applications") for c in dbt_checks)
+
+
+def test_refresh_job_runs_in_process(defs):
+    job = defs.resolve_job_def("refresh")
+    assert job.executor_def.name == "in_process"
