@@ -1,0 +1,52 @@
+-- Pass-through from each canonical stage, by month and quarter the application
+-- entered it, per department and org-wide (outcomes: int_application_stage_outcomes).
+-- pass_through_rate = passed / (passed + rejected); in progress is reported
+-- beside it, never in the denominator.
+with outcomes as (
+    select * from {{ ref('int_application_stage_outcomes') }}
+),
+
+applications as (
+    select * from {{ ref('fct_applications') }}
+),
+
+periods as (
+    select
+        grains.period_grain,
+        {{ period_start('grains.period_grain', 'outcomes.entered_date') }} as period_start,
+        {{ kpi_department('applications.department') }} as department,
+        outcomes.canonical_stage,
+        outcomes.canonical_stage_order,
+        outcomes.outcome
+    from outcomes
+    inner join applications on outcomes.application_id = applications.application_id
+    {{ period_grains() }}
+    {{ department_scopes() }}
+    where outcomes.entered_date is not null
+),
+
+counted as (
+    select
+        period_grain,
+        period_start,
+        department,
+        canonical_stage,
+        canonical_stage_order,
+        count(case when outcome = 'passed' then 1 end) as passed_n,
+        count(case when outcome = 'rejected' then 1 end) as rejected_n,
+        count(case when outcome = 'in_progress' then 1 end) as in_progress_n
+    from periods
+    group by period_grain, period_start, department, canonical_stage, canonical_stage_order
+)
+
+select
+    period_grain,
+    period_start,
+    department,
+    canonical_stage,
+    canonical_stage_order,
+    passed_n,
+    rejected_n,
+    in_progress_n,
+    cast(passed_n as double precision) / nullif(passed_n + rejected_n, 0) as pass_through_rate
+from counted

@@ -1,0 +1,32 @@
+-- Time to fill by month and quarter of the fill date, per department and
+-- org-wide. Evergreen jobs' openings are excluded.
+with fills as (
+    select
+        department,
+        cast(filled_at as date) as event_date,
+        time_to_fill_days
+    from {{ ref('fct_openings') }}
+    where time_to_fill_days is not null and not is_evergreen
+),
+
+periods as (
+    select
+        grains.period_grain,
+        {{ period_start('grains.period_grain', 'fills.event_date') }} as period_start,
+        {{ kpi_department('fills.department') }} as department,
+        fills.time_to_fill_days
+    from fills
+    {{ period_grains() }}
+    {{ department_scopes() }}
+)
+
+select
+    period_grain,
+    period_start,
+    department,
+    count(*) as openings_filled_n,
+    percentile_cont(0.5) within group (order by time_to_fill_days) as median_days,
+    percentile_cont(0.75) within group (order by time_to_fill_days) as p75_days,
+    avg(time_to_fill_days) as mean_days
+from periods
+group by period_grain, period_start, department

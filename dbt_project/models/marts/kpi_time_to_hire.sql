@@ -1,0 +1,32 @@
+-- Time to hire by month and quarter of the offer acceptance date (hired_date),
+-- per department and org-wide.
+with hires as (
+    select
+        department,
+        hired_date as event_date,
+        time_to_hire_days
+    from {{ ref('fct_applications') }}
+    where status = 'hired' and time_to_hire_days is not null
+),
+
+periods as (
+    select
+        grains.period_grain,
+        {{ period_start('grains.period_grain', 'hires.event_date') }} as period_start,
+        {{ kpi_department('hires.department') }} as department,
+        hires.time_to_hire_days
+    from hires
+    {{ period_grains() }}
+    {{ department_scopes() }}
+)
+
+select
+    period_grain,
+    period_start,
+    department,
+    count(*) as hires_n,
+    percentile_cont(0.5) within group (order by time_to_hire_days) as median_days,
+    percentile_cont(0.75) within group (order by time_to_hire_days) as p75_days,
+    avg(time_to_hire_days) as mean_days
+from periods
+group by period_grain, period_start, department

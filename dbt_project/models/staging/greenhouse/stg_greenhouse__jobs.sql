@@ -1,0 +1,29 @@
+with source as (
+    select * from {{ source('greenhouse', 'jobs') }}
+),
+
+renamed as (
+    select
+        -- ids
+        'greenhouse:' || id as job_id,
+        -- the first listed department and office are the job's own
+        'greenhouse:' || {{ json_text('departments', '$[0].id') }} as department_id,
+        'greenhouse:' || {{ json_text('offices', '$[0].id') }} as office_id,
+        -- attributes
+        'greenhouse' as source_system,
+        name as job_name,
+        requisition_id,
+        status as job_status,
+        {{ json_text('departments', '$[0].name') }} as department_name,
+        {{ json_text('offices', '$[0].name') }} as office_name,
+        coalesce(cast({{ json_text('custom_fields', '$.evergreen') }} as boolean), false) as is_evergreen,
+        {{ json_text('custom_fields', '$.employment_type') }} as employment_type,
+        -- timestamps (UTC)
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        {{ to_utc_timestamp('opened_at') }} as opened_at,
+        {{ to_utc_timestamp('closed_at') }} as closed_at,
+        {{ to_utc_timestamp('updated_at') }} as updated_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,24 @@
+with source as (
+    select * from {{ source('greenhouse', 'scheduled_interviews') }}
+),
+
+renamed as (
+    select
+        -- ids
+        'greenhouse:' || id as interview_id,
+        'greenhouse:' || application_id as application_id,
+        'greenhouse:' || {{ json_text('interview', '$.id') }} as interview_step_id,
+        'greenhouse:' || {{ json_text('organizer', '$.id') }} as organizer_user_id,
+        -- attributes
+        'greenhouse' as source_system,
+        status as interview_status,
+        {{ json_text('interview', '$.name') }} as interview_name,
+        -- timestamps (UTC)
+        {{ to_utc_timestamp(json_text('"start"', '$.date_time')) }} as starts_at,
+        {{ to_utc_timestamp(json_text('"end"', '$.date_time')) }} as ends_at,
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        {{ to_utc_timestamp('updated_at') }} as updated_at
+    from source
+)
+
+select * from renamed

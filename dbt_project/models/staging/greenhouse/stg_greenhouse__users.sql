@@ -1,0 +1,23 @@
+-- Users are employees of the company (hiring managers, recruiters,
+-- interviewers), shown by name in the manager views; not candidate data.
+with source as (
+    select * from {{ source('greenhouse', 'users') }}
+),
+
+renamed as (
+    select
+        -- ids
+        'greenhouse:' || id as user_id,
+        employee_id,
+        -- attributes
+        'greenhouse' as source_system,
+        coalesce(name, trim(concat(first_name, ' ', last_name))) as user_name,
+        lower(trim(primary_email_address)) as email,
+        coalesce(disabled, false) as is_disabled,
+        -- timestamps (UTC)
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        {{ to_utc_timestamp('updated_at') }} as updated_at
+    from source
+)
+
+select * from renamed

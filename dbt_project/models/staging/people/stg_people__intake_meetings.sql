@@ -1,0 +1,14 @@
+with source as (
+    select * from {{ source('people', 'intake_meetings') }}
+),
+
+renamed as (
+    select
+        source_system,
+        source_system || ':' || job_id as job_id,
+        checklist_complete,
+        {{ to_utc_timestamp('held_at') }} as held_at
+    from source
+)
+
+select * from renamed

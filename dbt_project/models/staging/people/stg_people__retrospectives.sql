@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('people', 'retrospectives') }}
+),
+
+renamed as (
+    select
+        source_system || ':' || job_id || ':' || coalesce(cast(opening_id as varchar), '') as retrospective_id,
+        source_system,
+        source_system || ':' || job_id as job_id,
+        source_system || ':' || opening_id as opening_id,
+        {{ to_utc_timestamp('held_at') }} as held_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,30 @@
+-- Every ATS stage name, in the stage history or in a job's interview plan,
+-- maps to a canonical stage. Each failing row names an unmapped stage: add it
+-- to seeds/stage_mapping.csv.
+with stage_names as (
+    select
+        source_system,
+        stage_name
+    from {{ ref('stg_greenhouse__application_stages') }}
+    union
+    select
+        source_system,
+        stage_name
+    from {{ ref('stg_greenhouse__job_stages') }}
+),
+
+mapping as (
+    select
+        source_system,
+        lower(trim(stage_name)) as stage_key
+    from {{ ref('stage_mapping') }}
+)
+
+select
+    stage_names.source_system,
+    stage_names.stage_name
+from stage_names
+left join mapping
+    on stage_names.source_system = mapping.source_system
+        and lower(trim(stage_names.stage_name)) = mapping.stage_key
+where mapping.stage_key is null
