@@ -1,0 +1,28 @@
+"""Entry point: `streamlit run dashboards/app.py` (or `hiring dashboard --warehouse DIR`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import data, notices, sidebar
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+st.set_page_config(page_title="Hiring analytics", page_icon=":material/groups:", layout="wide")
+
+# A theme page is one more line here.
+page = st.navigation(
+    [
+        st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:"),
+    ]
+)
+
+try:
+    sidebar.render(data.snapshot_info())
+    page.run()
+except data.PublishedDataMissing as missing:
+    notices.no_snapshot(missing.path)
+except data.PublishedDataUnreadable as error:
+    notices.unreadable_snapshot(error)

@@ -1,0 +1,272 @@
+"""One function per chart, each returning a plotly Figure.
+
+The dashboard pages and the slide export both call these, so a chart looks the
+same on screen and on a slide: titles say what and for whom, axes carry units,
+traces carry names, and a measure keeps its colour on every chart.
+Inputs are the frames `dashboards.data` returns; nothing here queries or computes a metric.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboards import formats
+
+COLORS = {
+    "primary": "#1f5fbf",  # the measure a chart is about: medians, rates, hires
+    "secondary": "#9cc0ef",  # its spread: 75th percentiles
+    "muted": "#c3cad5",  # the other outcome: declined offers
+    "pending": "#e08a1e",  # not decided yet: applications in progress
+    "text": "#1f2937",
+    "grid": "#e5e7eb",
+}
+FONT = "Source Sans Pro, Segoe UI, Helvetica Neue, Arial, sans-serif"
+TREND_HEIGHT = 380
+
+
+def stage_label(canonical_stage: str) -> str:
+    """'hiring_manager_screen' -> 'Hiring manager screen'."""
+    return canonical_stage.replace("_", " ").capitalize()
+
+
+def _layout(figure: go.Figure, title: str, subtitle: str, height: int = TREND_HEIGHT) -> go.Figure:
+    figure.update_layout(
+        template="plotly_white",
+        # Title sits just above the plot, leaving a band for the legend between them;
+        # automargin makes room for both whatever the chart's height.
+        title={
+            "text": f"{title}<br><sup style='color:#6b7280'>{subtitle}</sup>",
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "bottom",
+            "yref": "paper",
+            "pad": {"b": 34},
+            "automargin": True,
+            "font": {"size": 18},
+        },
+        font={"family": FONT, "size": 13, "color": COLORS["text"]},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        # Paper-anchored: a container-anchored legend makes the margins grow on every rerender.
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        hoverlabel={"font": {"family": FONT}},
+        bargap=0.3,
+    )
+    figure.update_xaxes(gridcolor=COLORS["grid"], automargin=True)
+    figure.update_yaxes(gridcolor=COLORS["grid"], automargin=True)
+    return figure
+
+
+def _month_axis(figure: go.Figure, title: str, months: pd.Series) -> None:
+    """One tick a month, named 'Jan'; the year shows under the first month and each January."""
+    ticks = [pd.Timestamp(month) for month in months]
+    labels = [
+        f"{tick:%b}<br>{tick:%Y}" if i == 0 or tick.month == 1 else f"{tick:%b}"
+        for i, tick in enumerate(ticks)
+    ]
+    figure.update_xaxes(
+        title_text=title, tickvals=ticks, ticktext=labels, tickangle=0, hoverformat="%b %Y"
+    )
+
+
+def _duration_trend(
+    frame: pd.DataFrame, n_column: str, n_label: str, title: str, x_title: str, subtitle: str
+) -> go.Figure:
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["median_days"],
+            customdata=frame[n_column],
+            name="Median",
+            mode="lines+markers+text",
+            text=[f"{value:.0f}" for value in frame["median_days"]],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": COLORS["primary"], "width": 3},
+            marker={"size": 8},
+            hovertemplate=f"Median: %{{y:.1~f}} days (%{{customdata}} {n_label})<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=frame["p75_days"],
+            name="75th percentile",
+            mode="lines+markers",
+            line={"color": COLORS["secondary"], "width": 2, "dash": "dash"},
+            marker={"size": 6},
+            hovertemplate="75th percentile: %{y:.1~f} days<extra></extra>",
+        )
+    )
+    _layout(figure, title, subtitle)
+    _month_axis(figure, x_title, frame["month"])
+    figure.update_yaxes(title_text="days", rangemode="tozero")
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def time_to_hire_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Median and 75th percentile days from application to accepted offer, by month."""
+    return _duration_trend(
+        frame,
+        n_column="hires_n",
+        n_label="hires",
+        title="Time to hire by month",
+        x_title="Month of offer acceptance",
+        subtitle=subtitle,
+    )
+
+
+def time_to_fill_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Median and 75th percentile days from opening to first accepted offer, by month."""
+    return _duration_trend(
+        frame,
+        n_column="openings_filled_n",
+        n_label="openings filled",
+        title="Time to fill by month",
+        x_title="Month filled",
+        subtitle=subtitle,
+    )
+
+
+def offer_acceptance_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Acceptance rate by month over the accepted and declined offers behind it."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    for column, name, color in (
+        ("offers_accepted", "Accepted", COLORS["primary"]),
+        ("offers_declined", "Declined", COLORS["muted"]),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=frame["month"],
+                y=frame[column],
+                name=name,
+                marker_color=color,
+                opacity=0.55,
+                hovertemplate=f"{name}: %{{y}} offers<extra></extra>",
+            ),
+            secondary_y=True,
+        )
+    rate = frame["acceptance_rate"].astype("Float64") * 100
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=rate,
+            name="Acceptance rate",
+            mode="lines+markers",
+            line={"color": COLORS["text"], "width": 3},
+            marker={"size": 8},
+            hovertemplate="Acceptance rate: %{y:.0f}%<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    _layout(figure, "Offer acceptance by month", subtitle)
+    _month_axis(figure, "Month the offer was resolved", frame["month"])
+    figure.update_layout(barmode="stack", hovermode="x unified")
+    figure.update_yaxes(title_text="Acceptance rate (%)", range=[0, 115], secondary_y=False)
+    figure.update_yaxes(
+        title_text="Offers resolved (count)",
+        showgrid=False,
+        rangemode="tozero",
+        tickmode="auto",  # counts: whole numbers, not ticks aligned to the rate's grid
+        tickformat=",d",
+        secondary_y=True,
+    )
+    return figure
+
+
+def stage_funnel(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Pass-through rate per canonical stage, with the applications still in progress beside it.
+
+    In-progress applications are not in the rate's denominator (METRICS.md), so
+    they get their own panel instead of a share of the bar.
+    """
+    labels = [stage_label(stage) for stage in frame["canonical_stage"]]
+    decided = frame["passed_n"] + frame["rejected_n"]
+    rate = frame["pass_through_rate"].astype("Float64") * 100
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.78, 0.22],
+        horizontal_spacing=0.03,
+    )
+    figure.add_trace(
+        go.Bar(
+            x=rate,
+            y=labels,
+            orientation="h",
+            name="Pass-through rate",
+            marker_color=COLORS["primary"],
+            customdata=list(zip(frame["passed_n"], decided, strict=True)),
+            text=[
+                "no decisions yet" if pd.isna(value) else f"{value:.0f}%  ({passed} of {total})"
+                for value, passed, total in zip(rate, frame["passed_n"], decided, strict=True)
+            ],
+            textposition="auto",  # inside long bars, so labels never run into the next panel
+            insidetextanchor="end",
+            cliponaxis=False,
+            hovertemplate=(
+                "%{y}: %{x:.0f}% moved on<br>%{customdata[0]} of %{customdata[1]} decided"
+                "<extra></extra>"
+            ),
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Bar(
+            x=frame["in_progress_n"],
+            y=labels,
+            orientation="h",
+            name="In progress",
+            marker_color=COLORS["pending"],
+            text=frame["in_progress_n"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x} still in progress<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    _layout(figure, "Stage pass-through", subtitle, height=100 + 48 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", row=1, col=1)
+    figure.update_xaxes(title_text="Moved on to a later stage (%)", range=[0, 100], row=1, col=1)
+    figure.update_xaxes(
+        title_text="In progress<br>(applications)", rangemode="tozero", row=1, col=2
+    )
+    return figure
+
+
+def source_of_hire(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Share of the quarter's hires by credited source, largest first."""
+    share = frame["share_of_hires"].astype("Float64") * 100
+    figure = go.Figure(
+        go.Bar(
+            x=share,
+            y=frame["source_name"],
+            orientation="h",
+            name="Share of hires",
+            marker_color=COLORS["primary"],
+            width=0.6,
+            customdata=frame["hires_n"],
+            text=[
+                f"{value:.0f}%  ({formats.count(hires, 'hire', 'hires')})"
+                for value, hires in zip(share, frame["hires_n"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0f}% of hires (%{customdata})<extra></extra>",
+        )
+    )
+    _layout(figure, "Source of hire", subtitle)
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    largest = 100.0 if share.dropna().empty else float(share.max())
+    figure.update_xaxes(title_text="Share of hires (%)", range=[0, largest * 1.3])
+    figure.update_layout(showlegend=False)
+    return figure

@@ -1,0 +1,46 @@
+"""How numbers read on tiles and chart labels, in one place so every page agrees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+MISSING = "—"
+
+
+def _unit(value: float) -> str:
+    return "day" if abs(value) == 1 else "days"
+
+
+def days(value: float | None) -> str:
+    """'42 days', or '42.5 days' when a median falls between two people."""
+    if value is None:
+        return MISSING
+    return f"{value:.0f} {_unit(value)}" if float(value).is_integer() else f"{value:.1f} days"
+
+
+def day_change(value: float) -> str:
+    """Signed, as st.metric reads the sign from the text: '+3 days', '-2.5 days'."""
+    return f"{value:+.0f} {_unit(value)}" if float(value).is_integer() else f"{value:+.1f} days"
+
+
+def percent(rate: float | None) -> str:
+    """A 0-1 rate as a whole percentage: 0.857 -> '86%'."""
+    return MISSING if rate is None else f"{rate:.0%}"
+
+
+def point_change(rate_change: float) -> str:
+    """A change between two 0-1 rates in percentage points: 0.04 -> '+4 pp'."""
+    return f"{rate_change * 100:+.0f} pp"
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """'1 opening filled', '3 openings filled'."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def timestamp(moment: datetime) -> str:
+    return f"{long_date(moment.date())}, {moment:%H:%M} UTC"
