@@ -76,6 +76,8 @@ def build_openings(
         job_opened = jobs.opened_at[j]
         if jobs.evergreen[j]:  # a pipeline job reopens a seat each time one is filled
             starts = np.concatenate([[job_opened], fill_time])[:count]
+            # hires accepted in parallel: a seat is open by the time its offer is accepted
+            starts[: hires.size] = np.minimum(starts[: hires.size], resolved[hires])
         else:
             starts = np.full(count, job_opened)
         job_of += [j] * count
