@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from orchestration.resources import DEFAULT_EXPORTS, PUBLISHED_FILE, PROJECT_ROOT
+from orchestration.resources import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
 
 DEFAULT_PORT = 8501
 
@@ -39,12 +39,27 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the export into (greenhouse/ and people/).")
-@click.option("--applications", default=2000, show_default=True, type=click.IntRange(min=10),
-              help="How many applications to generate.")
-@click.option("--seed", default=7, show_default=True, type=int,
-              help="Random seed: the same seed and size give the same bytes.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the export into (greenhouse/ and people/).",
+)
+@click.option(
+    "--applications",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=10),
+    help="How many applications to generate.",
+)
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    type=int,
+    help="Random seed: the same seed and size give the same bytes.",
+)
 def generate(out_dir: Path, applications: int, seed: int) -> None:
     """Write a synthetic company's Greenhouse export and HR files."""
     from orchestration.generate import generate_export
@@ -52,19 +67,33 @@ def generate(out_dir: Path, applications: int, seed: int) -> None:
     started = time.perf_counter()
     written = generate_export(out_dir, applications=applications, seed=seed, progress=click.echo)
     rows = sum(written.values())
-    click.echo(f"Wrote {len(written)} files, {rows:,} rows to {out_dir} "
-               f"in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Wrote {len(written)} files, {rows:,} rows to {out_dir} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @main.command()
-@click.option("--exports", "exports_dir", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Export folder holding greenhouse/ and people/ (see docs/export-format.md).")
-@click.option("--warehouse", "warehouse_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Warehouse folder: warehouse.duckdb is built there, published.duckdb published.")
-@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD",
-              help="Reference date of every metric. Default: the date of the latest event.")
+@click.option(
+    "--exports",
+    "exports_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Export folder holding greenhouse/ and people/ (see docs/export-format.md).",
+)
+@click.option(
+    "--warehouse",
+    "warehouse_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Warehouse folder: warehouse.duckdb is built there, published.duckdb published.",
+)
+@click.option(
+    "--as-of",
+    callback=_as_of,
+    metavar="YYYY-MM-DD",
+    help="Reference date of every metric. Default: the date of the latest event.",
+)
 def refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> None:
     """Ingest, validate, build and test, then publish for the dashboards.
 
@@ -78,18 +107,29 @@ def _refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> int:
     from orchestration.refresh import format_summary, run_refresh, show_progress
 
     show_progress()
-    click.echo(f"Refreshing {warehouse_dir} from {exports_dir}" + (f" as of {as_of}" if as_of else ""))
+    click.echo(
+        f"Refreshing {warehouse_dir} from {exports_dir}" + (f" as of {as_of}" if as_of else "")
+    )
     summary = run_refresh(exports_dir, warehouse_dir, as_of)
     click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
     return 0 if summary.published else 1
 
 
 @main.command()
-@click.option("--warehouse", "warehouse_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Warehouse folder whose published.duckdb the dashboards read.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
-              help="Port on 127.0.0.1.")
+@click.option(
+    "--warehouse",
+    "warehouse_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Warehouse folder whose published.duckdb the dashboards read.",
+)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port on 127.0.0.1.",
+)
 def dashboard(warehouse_dir: Path, port: int) -> None:
     """Serve the dashboards on http://127.0.0.1:PORT (read-only over the published snapshot)."""
     sys.exit(_serve(warehouse_dir, port))
@@ -100,17 +140,31 @@ def _serve(warehouse_dir: Path, port: int) -> int:
 
     published = warehouse_dir.resolve() / PUBLISHED_FILE
     if not published.exists():
-        click.echo(f"No published snapshot at {published} yet: the dashboard will say so. "
-                   f"Run `hiring refresh --exports DIR --warehouse {warehouse_dir}` first.", err=True)
+        click.echo(
+            f"No published snapshot at {published} yet: the dashboard will say so. "
+            f"Run `hiring refresh --exports DIR --warehouse {warehouse_dir}` first.",
+            err=True,
+        )
     click.echo(f"Serving dashboards on http://127.0.0.1:{port} (Ctrl+C to stop)")
     return serve(published, port)
 
 
 @main.command()
-@click.option("--warehouse", "warehouse_dir", default=PROJECT_ROOT / "warehouse", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Warehouse folder to build.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
-              help="Port on 127.0.0.1.")
+@click.option(
+    "--warehouse",
+    "warehouse_dir",
+    default=PROJECT_ROOT / "warehouse",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Warehouse folder to build.",
+)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port on 127.0.0.1.",
+)
 def demo(warehouse_dir: Path, port: int) -> None:
     """Build the demo company's warehouse and serve its dashboards.
 

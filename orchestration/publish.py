@@ -42,7 +42,9 @@ def publish_snapshot(warehouse_db: Path, published_db: Path, load_id: str) -> Sn
             ).fetchall()
         ]
         if not tables:
-            raise RuntimeError(f"no tables in {warehouse_db} schema {MARTS_SCHEMA}: nothing to publish")
+            raise RuntimeError(
+                f"no tables in {warehouse_db} schema {MARTS_SCHEMA}: nothing to publish"
+            )
         counts = {}
         for name in tables:
             con.execute(f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"')

@@ -164,7 +164,11 @@ def format_summary(summary: RefreshSummary, published_db: Path) -> str:
         f"  ({summary.files_unchanged} unchanged, {summary.files_missing} optional files absent)",
         f"  rows loaded       {summary.rows_loaded:,}",
         f"  rows quarantined  {summary.rows_quarantined:,}"
-        + ("  (details: table raw.quarantine in warehouse.duckdb)" if summary.rows_quarantined else ""),
+        + (
+            "  (details: table raw.quarantine in warehouse.duckdb)"
+            if summary.rows_quarantined
+            else ""
+        ),
         f"  checks            {summary.checks_passed} passed, {len(summary.checks_failed)} failed,"
         f" {len(summary.checks_warned)} warnings",
     ]

@@ -43,14 +43,18 @@ def main() -> int:
     second = run_refresh(exports, warehouse)  # same files: every file unchanged
 
     print(f"\nbenchmark: {args.applications:,} applications, seed {args.seed}, in {root}")
-    print(f"  generate            {generate_s:8.1f} s  ({sum(written.values()):,} rows, {size_mb:.1f} MB)")
+    print(
+        f"  generate            {generate_s:8.1f} s  ({sum(written.values()):,} rows, {size_mb:.1f} MB)"
+    )
     print(f"  refresh (cold)      {first.seconds:8.1f} s  published={first.published}")
     for step, seconds in first.step_seconds.items():
         print(f"    {step:<17} {seconds:8.1f} s")
     print(f"  refresh (no change) {second.seconds:8.1f} s  rows loaded={second.rows_loaded}")
     print(f"  rows loaded         {first.rows_loaded:>10,}  quarantined {first.rows_quarantined:,}")
-    print(f"  peak memory         {_peak_mb(resource.RUSAGE_SELF):8.0f} MB this process,"
-          f" {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB largest child (dbt)")
+    print(
+        f"  peak memory         {_peak_mb(resource.RUSAGE_SELF):8.0f} MB this process,"
+        f" {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB largest child (dbt)"
+    )
     db = warehouse / "warehouse.duckdb"
     print(f"  warehouse.duckdb    {db.stat().st_size / 1e6:8.1f} MB")
     return 0 if first.published else 1

@@ -34,7 +34,9 @@ def run_hiring(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     )
 
 
-def refresh(exports: Path, warehouse: Path, as_of: str | None = None) -> subprocess.CompletedProcess:
+def refresh(
+    exports: Path, warehouse: Path, as_of: str | None = None
+) -> subprocess.CompletedProcess:
     args = ["refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
     if as_of:
         args += ["--as-of", as_of]
@@ -74,7 +76,9 @@ def demo_published(demo_refresh) -> Path:
 @pytest.fixture(scope="session")
 def handmade_published(tmp_path_factory) -> Path:
     """published.duckdb built from the hand-made export, as of 2026-03-31."""
-    return _refreshed(tmp_path_factory, "handmade_warehouse", HANDMADE_EXPORT, HANDMADE_AS_OF).published
+    return _refreshed(
+        tmp_path_factory, "handmade_warehouse", HANDMADE_EXPORT, HANDMADE_AS_OF
+    ).published
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -15,12 +15,31 @@ from orchestration.ingest.specs import EntitySpec
 from orchestration.ingest.validation import check_records
 
 APPS = [
-    {"id": 11, "candidate_id": 1, "status": "active", "applied_at": "2026-02-12T23:30:00-08:00",
-     "jobs": [{"id": 5, "name": "Engineer"}], "source": {"id": 3, "public_name": "Referral"}},
-    {"id": 12, "candidate_id": 2, "status": "rejected", "applied_at": "2026-02-01T09:00:00Z",
-     "rejected_at": "2026-02-10T09:00:00Z", "jobs": [{"id": 5, "name": "Engineer"}]},
-    {"id": 13, "candidate_id": 3, "prospect": True, "applied_at": None, "status": "active",
-     "jobs": [], "custom_note": "kept in _extra"},
+    {
+        "id": 11,
+        "candidate_id": 1,
+        "status": "active",
+        "applied_at": "2026-02-12T23:30:00-08:00",
+        "jobs": [{"id": 5, "name": "Engineer"}],
+        "source": {"id": 3, "public_name": "Referral"},
+    },
+    {
+        "id": 12,
+        "candidate_id": 2,
+        "status": "rejected",
+        "applied_at": "2026-02-01T09:00:00Z",
+        "rejected_at": "2026-02-10T09:00:00Z",
+        "jobs": [{"id": 5, "name": "Engineer"}],
+    },
+    {
+        "id": 13,
+        "candidate_id": 3,
+        "prospect": True,
+        "applied_at": None,
+        "status": "active",
+        "jobs": [],
+        "custom_note": "kept in _extra",
+    },
 ]
 JOBS = [{"id": 5, "name": "Engineer", "status": "open", "created_at": "2026-01-05T10:00:00Z"}]
 
@@ -46,7 +65,9 @@ def con(tmp_path):
 
 
 def load(con, export: Path, name: str, load_id: str = "load-1"):
-    source = GREENHOUSE_SOURCE if name in {s.name for s in GREENHOUSE_SOURCE.specs} else PEOPLE_SOURCE
+    source = (
+        GREENHOUSE_SOURCE if name in {s.name for s in GREENHOUSE_SOURCE.specs} else PEOPLE_SOURCE
+    )
     return load_file(con, source, spec_named(name), export, load_id)
 
 
@@ -69,13 +90,19 @@ def test_every_encoding_loads_the_same_rows(con, tmp_path, encoding):
     export = write_export(tmp_path / "e", {"greenhouse/applications.json": ENCODINGS[encoding]})
     result = load(con, export, "applications")
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 3, 0)
-    assert rows(con, "select id, candidate_id, prospect, applied_at from raw_greenhouse.applications order by id") == [
+    assert rows(
+        con,
+        "select id, candidate_id, prospect, applied_at from raw_greenhouse.applications order by id",
+    ) == [
         (11, 1, None, "2026-02-12T23:30:00-08:00"),
         (12, 2, None, "2026-02-01T09:00:00Z"),
         (13, 3, True, None),
     ]
     # nested objects are kept as JSON, undeclared fields in _extra, metadata on every row
-    assert rows(con, "select source->>'public_name', _extra->>'custom_note', _source_file from raw_greenhouse.applications where id in (11, 13) order by id") == [
+    assert rows(
+        con,
+        "select source->>'public_name', _extra->>'custom_note', _source_file from raw_greenhouse.applications where id in (11, 13) order by id",
+    ) == [
         ("Referral", None, "greenhouse/applications.json"),
         (None, "kept in _extra", "greenhouse/applications.json"),
     ]
@@ -85,7 +112,9 @@ def test_json_lines_records_remember_their_line(tmp_path):
     path = tmp_path / "a.json"
     path.write_text("\n".join(json.dumps(a) for a in APPS))
     assert [(r.line, r.location) for r in read_json_records(path, "a.json")] == [
-        (1, "line 1"), (2, "line 2"), (3, "line 3"),
+        (1, "line 1"),
+        (2, "line 2"),
+        (3, "line 3"),
     ]
 
 
@@ -101,6 +130,7 @@ def test_missing_optional_file_is_no_rows_and_no_error(con, tmp_path):
 
 
 # -- files that block the refresh --------------------------------------------------------
+
 
 def test_truncated_json_names_file_and_line(con, tmp_path):
     text = json.dumps(JOBS, indent=2)
@@ -133,13 +163,18 @@ def test_required_file_missing_or_empty_blocks(con, tmp_path, content):
 
 
 def test_csv_without_a_required_column_blocks(con, tmp_path):
-    export = write_export(tmp_path / "e", {"people/employees.csv": "employee_id,source_system\nE1,greenhouse\n"})
+    export = write_export(
+        tmp_path / "e", {"people/employees.csv": "employee_id,source_system\nE1,greenhouse\n"}
+    )
     result = load(con, export, "employees")
     assert result.blocking
-    assert result.error == "people/employees.csv line 1: header lacks required column(s): start_date"
+    assert (
+        result.error == "people/employees.csv line 1: header lacks required column(s): start_date"
+    )
 
 
 # -- bad rows go to quarantine, the rest loads --------------------------------------------
+
 
 def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path):
     bad = [
@@ -147,19 +182,45 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path)
         {"id": 14, "status": "active", "applied_at": "2026-02-01T09:00:00Z"},  # no candidate_id
         {"id": "fourteen", "candidate_id": 4, "status": "active"},  # wrong type
         {"id": 16, "candidate_id": 6, "status": "pending"},  # not in the value set
-        {"id": 17, "candidate_id": 7, "status": "rejected", "applied_at": "2026-03-01T00:00:00Z",
-         "rejected_at": "2026-02-01T00:00:00Z"},  # time order
+        {
+            "id": 17,
+            "candidate_id": 7,
+            "status": "rejected",
+            "applied_at": "2026-03-01T00:00:00Z",
+            "rejected_at": "2026-02-01T00:00:00Z",
+        },  # time order
     ]
-    export = write_export(tmp_path / "e", {"greenhouse/applications.json": "\n".join(json.dumps(b) for b in bad)})
+    export = write_export(
+        tmp_path / "e", {"greenhouse/applications.json": "\n".join(json.dumps(b) for b in bad)}
+    )
     result = load(con, export, "applications")
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 2, 4)
     assert rows(con, "select id from raw_greenhouse.applications order by id") == [(11,), (12,)]
-    assert rows(con, "select file, line, field, value, reason from raw.quarantine order by line") == [
+    assert rows(
+        con, "select file, line, field, value, reason from raw.quarantine order by line"
+    ) == [
         ("greenhouse/applications.json", 3, "candidate_id", None, "required field is missing"),
-        ("greenhouse/applications.json", 4, "id", "fourteen", "expected an integer id, got 'fourteen'"),
-        ("greenhouse/applications.json", 5, "status", "pending",
-         "'pending' is not one of: active, rejected, hired, converted"),
-        ("greenhouse/applications.json", 6, "rejected_at", "2026-02-01T00:00:00Z", "rejected_at is before applied_at"),
+        (
+            "greenhouse/applications.json",
+            4,
+            "id",
+            "fourteen",
+            "expected an integer id, got 'fourteen'",
+        ),
+        (
+            "greenhouse/applications.json",
+            5,
+            "status",
+            "pending",
+            "'pending' is not one of: active, rejected, hired, converted",
+        ),
+        (
+            "greenhouse/applications.json",
+            6,
+            "rejected_at",
+            "2026-02-01T00:00:00Z",
+            "rejected_at is before applied_at",
+        ),
     ]
     # the whole record is kept, so nothing is lost
     assert rows(con, "select record->>'id' from raw.quarantine where line = 4") == [("fourteen",)]
@@ -170,7 +231,10 @@ def test_unparseable_json_line_is_quarantined_with_its_text(con, tmp_path):
     export = write_export(tmp_path / "e", {"greenhouse/applications.json": text})
     result = load(con, export, "applications")
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
-    assert rows(con, "select line, reason like 'not valid JSON%', record->>'_unparsed_text' from raw.quarantine") == [
+    assert rows(
+        con,
+        "select line, reason like 'not valid JSON%', record->>'_unparsed_text' from raw.quarantine",
+    ) == [
         (2, True, '{"id": 12, "candidate_id":'),
     ]
 
@@ -186,9 +250,9 @@ def test_csv_rows_are_typed_and_bad_rows_quarantined(con, tmp_path):
     export = write_export(tmp_path / "e", {"people/employees.csv": csv})
     result = load(con, export, "employees")
     assert (result.rows_loaded, result.rows_quarantined) == (1, 3)
-    assert rows(con, "select employee_id, application_id, start_date from raw_people.employees") == [
-        ("E1", 11, "2026-03-02")
-    ]
+    assert rows(
+        con, "select employee_id, application_id, start_date from raw_people.employees"
+    ) == [("E1", 11, "2026-03-02")]
     assert rows(con, "select line, field, reason from raw.quarantine order by line") == [
         (3, "start_date", "expected a date (YYYY-MM-DD), got '2026-02-30'"),
         (4, "termination_date", "termination_date is before start_date"),
@@ -197,6 +261,7 @@ def test_csv_rows_are_typed_and_bad_rows_quarantined(con, tmp_path):
 
 
 # -- idempotence and newer-wins ------------------------------------------------------------
+
 
 def test_loading_the_same_file_twice_changes_nothing(con, tmp_path):
     export = write_export(tmp_path / "e", {"greenhouse/applications.json": json.dumps(APPS)})
@@ -213,39 +278,57 @@ def test_newer_export_replaces_by_key_and_older_never_does(con, tmp_path):
         return {**JOBS[0], "status": status, "updated_at": updated}
 
     export = tmp_path / "e"
-    write_export(export, {"greenhouse/jobs.json": json.dumps([job("open", "2026-02-01T00:00:00Z")])})
+    write_export(
+        export, {"greenhouse/jobs.json": json.dumps([job("open", "2026-02-01T00:00:00Z")])}
+    )
     load(con, export, "jobs", "load-1")
-    write_export(export, {"greenhouse/jobs.json": json.dumps([job("closed", "2026-03-01T00:00:00+01:00")])})
+    write_export(
+        export, {"greenhouse/jobs.json": json.dumps([job("closed", "2026-03-01T00:00:00+01:00")])}
+    )
     load(con, export, "jobs", "load-2")
     assert rows(con, "select status, _load_id from raw_greenhouse.jobs") == [("closed", "load-2")]
-    write_export(export, {"greenhouse/jobs.json": json.dumps([job("draft", "2026-01-01T00:00:00Z")])})
+    write_export(
+        export, {"greenhouse/jobs.json": json.dumps([job("draft", "2026-01-01T00:00:00Z")])}
+    )
     result = load(con, export, "jobs", "load-3")
     assert result.rows_loaded == 0
     assert rows(con, "select status, _load_id from raw_greenhouse.jobs") == [("closed", "load-2")]
 
 
 def test_load_source_covers_every_table_of_the_adapter(con, tmp_path):
-    export = write_export(tmp_path / "e", {
-        "greenhouse/applications.json": json.dumps(APPS),
-        "greenhouse/jobs.json": json.dumps(JOBS),
-    })
+    export = write_export(
+        tmp_path / "e",
+        {
+            "greenhouse/applications.json": json.dumps(APPS),
+            "greenhouse/jobs.json": json.dumps(JOBS),
+        },
+    )
     results = load_source(con, GREENHOUSE_SOURCE, export, "load-1")
     assert [r.entity for r in results] == [s.name for s in GREENHOUSE_SOURCE.specs]
     assert {r.entity: r.status for r in results if r.status != "missing"} == {
-        "applications": "loaded", "jobs": "loaded",
+        "applications": "loaded",
+        "jobs": "loaded",
     }
 
 
 # -- the validation suite itself can fail ------------------------------------------------------
 
+
 def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
     from orchestration.ingest.readers import Record
 
     spec = spec_named("application_stages")
-    good = {"application_id": 1, "stage_id": 2, "stage_name": "Offer",
-            "entered_at": "2026-01-01T10:00:00-05:00", "exited_at": "2026-01-01T16:00:00Z"}
+    good = {
+        "application_id": 1,
+        "stage_id": 2,
+        "stage_name": "Offer",
+        "entered_at": "2026-01-01T10:00:00-05:00",
+        "exited_at": "2026-01-01T16:00:00Z",
+    }
     # 15:00 UTC entry, 14:00 UTC exit: out of order only once offsets are applied
     bad = {**good, "exited_at": "2026-01-01T09:00:00-05:00"}
     assert check_records(spec, [Record(good, 1, "line 1")]).problems == []
     problems = check_records(spec, [Record(bad, 1, "line 1")]).problems
-    assert [(p.field, p.reason) for p in problems] == [("exited_at", "exited_at is before entered_at")]
+    assert [(p.field, p.reason) for p in problems] == [
+        ("exited_at", "exited_at is before entered_at")
+    ]

@@ -22,23 +22,40 @@ def one(db: Path, sql: str, params: list) -> tuple:
 
 
 def application(db: Path, app: int, column: str):
-    return one(db, f"select {column} from fct_applications where application_id = ?", [f"greenhouse:{app}"])[0]
+    return one(
+        db, f"select {column} from fct_applications where application_id = ?", [f"greenhouse:{app}"]
+    )[0]
 
 
 def opening(db: Path, opening_id: int) -> dict:
-    columns = ["time_to_fill_days", "is_open", "open_age_days", "is_evergreen", "filled_by_application_id"]
-    row = one(db, f"select {', '.join(columns)} from fct_openings where opening_id = ?", [f"greenhouse:{opening_id}"])
+    columns = [
+        "time_to_fill_days",
+        "is_open",
+        "open_age_days",
+        "is_evergreen",
+        "filled_by_application_id",
+    ]
+    row = one(
+        db,
+        f"select {', '.join(columns)} from fct_openings where opening_id = ?",
+        [f"greenhouse:{opening_id}"],
+    )
     return dict(zip(columns, row, strict=True))
 
 
 def test_as_of_date_is_the_requested_one(handmade_published):
-    assert query(handmade_published, "select cast(as_of_date as varchar) from meta_as_of") == [("2026-03-31",)]
+    assert query(handmade_published, "select cast(as_of_date as varchar) from meta_as_of") == [
+        ("2026-03-31",)
+    ]
 
 
 @pytest.mark.parametrize(
     ("app", "days"),
     [
-        (3001, 33),  # applied 01-10 16:00 -08:00 = 01-11 UTC; accepted 02-12 23:30 -08:00 = 02-13 UTC
+        (
+            3001,
+            33,
+        ),  # applied 01-10 16:00 -08:00 = 01-11 UTC; accepted 02-12 23:30 -08:00 = 02-13 UTC
         (3002, 49),  # declined, then re-offered and accepted 03-05
         (3005, 35),
         (3009, 39),  # evergreen job: still counts in time to hire
@@ -62,7 +79,13 @@ def test_prospect_without_applied_at_applied_when_added_to_the_job(handmade_publ
 
 @pytest.mark.parametrize(
     ("app", "status"),
-    [(3003, "active"), (3004, "withdrew"), (3006, "rejected"), (3007, "withdrew"), (3008, "active")],
+    [
+        (3003, "active"),
+        (3004, "withdrew"),
+        (3006, "rejected"),
+        (3007, "withdrew"),
+        (3008, "active"),
+    ],
 )
 def test_status_on_the_as_of_date(handmade_published, app, status):
     assert application(handmade_published, app, "status") == status
@@ -79,13 +102,33 @@ def test_events_after_as_of_have_not_happened(handmade_published):
     ("opening_id", "expected"),
     [
         (1001, {"time_to_fill_days": 39, "is_open": False, "open_age_days": None}),
-        (1002, {"time_to_fill_days": 59, "is_open": False, "open_age_days": None}),  # job's open date
+        (
+            1002,
+            {"time_to_fill_days": 59, "is_open": False, "open_age_days": None},
+        ),  # job's open date
         (1003, {"time_to_fill_days": None, "is_open": True, "open_age_days": 44}),
         (2001, {"time_to_fill_days": 37, "is_open": False, "open_age_days": None}),  # +02:00 offset
-        (2002, {"time_to_fill_days": None, "is_open": False, "open_age_days": None}),  # closed, no hire
-        (2003, {"time_to_fill_days": None, "is_open": True, "open_age_days": 16}),  # filled after as-of
-        (5001, {"time_to_fill_days": 41, "is_open": False, "open_age_days": None, "is_evergreen": True}),
-        (5002, {"time_to_fill_days": None, "is_open": True, "open_age_days": 80, "is_evergreen": True}),
+        (
+            2002,
+            {"time_to_fill_days": None, "is_open": False, "open_age_days": None},
+        ),  # closed, no hire
+        (
+            2003,
+            {"time_to_fill_days": None, "is_open": True, "open_age_days": 16},
+        ),  # filled after as-of
+        (
+            5001,
+            {
+                "time_to_fill_days": 41,
+                "is_open": False,
+                "open_age_days": None,
+                "is_evergreen": True,
+            },
+        ),
+        (
+            5002,
+            {"time_to_fill_days": None, "is_open": True, "open_age_days": 80, "is_evergreen": True},
+        ),
     ],
 )
 def test_time_to_fill_and_open_age_per_opening(handmade_published, opening_id, expected):
@@ -101,7 +144,9 @@ def test_time_to_hire_kpi(handmade_published):
     sql = """select hires_n, median_days, p75_days, mean_days from kpi_time_to_hire
              where period_grain = ? and period_start = ? and department = ?"""
     assert one(handmade_published, sql, ["month", "2026-02-01", ALL]) == (3, 33.0, 36.0, 29.0)
-    assert one(handmade_published, sql, ["quarter", "2026-01-01", ALL]) == pytest.approx((5, 35.0, 39.0, 34.2))
+    assert one(handmade_published, sql, ["quarter", "2026-01-01", ALL]) == pytest.approx(
+        (5, 35.0, 39.0, 34.2)
+    )
 
 
 def test_time_to_fill_kpi_excludes_evergreen(handmade_published):
@@ -119,7 +164,9 @@ def test_open_openings_kpi_excludes_evergreen(handmade_published):
 def test_offer_acceptance_kpi(handmade_published):
     sql = """select offers_accepted, offers_declined, acceptance_rate, offers_pending
              from kpi_offer_acceptance where period_grain = ? and period_start = ? and department = ?"""
-    assert one(handmade_published, sql, ["month", "2026-03-01", ALL]) == pytest.approx((2, 1, 2 / 3, 1))
+    assert one(handmade_published, sql, ["month", "2026-03-01", ALL]) == pytest.approx(
+        (2, 1, 2 / 3, 1)
+    )
     assert one(handmade_published, sql, ["month", "2026-02-01", ALL]) == (2, 0, 1.0, 0)
     assert one(handmade_published, sql, ["quarter", "2026-01-01", ALL]) == (4, 1, 0.8, 1)
 
@@ -152,7 +199,10 @@ def test_stage_pass_through_kpi(handmade_published, stage, grain, start, expecte
         ("3003:12:2026-01-28T09:00:00Z", (None, True, 62)),  # open on the as-of date
         ("3008:25:2026-03-20T10:00:00Z", (None, True, 11)),  # exit on 04-02 not yet known
         ("3001:15:2026-01-20T10:00:00Z", (16, False, None)),
-        ("3001:17:2026-02-05T10:00:00Z", (8, False, None)),  # left open by the ATS: ends at the hire
+        (
+            "3001:17:2026-02-05T10:00:00Z",
+            (8, False, None),
+        ),  # left open by the ATS: ends at the hire
     ],
 )
 def test_time_in_stage(handmade_published, stay, expected):
@@ -162,7 +212,9 @@ def test_time_in_stage(handmade_published, stay, expected):
 
 def test_marts_hold_no_candidate_names_or_emails(handmade_published):
     names = ["Aiko", "Tanaka", "aiko.tanaka@example.com", "chloe.martin@example.com"]
-    tables = [t for (t,) in query(handmade_published, "select table_name from information_schema.tables")]
+    tables = [
+        t for (t,) in query(handmade_published, "select table_name from information_schema.tables")
+    ]
     for table in tables:
         text = str(query(handmade_published, f'select * from "{table}"')).lower()
         assert not any(n.lower() in text for n in names), table

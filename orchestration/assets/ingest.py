@@ -6,7 +6,6 @@ reports the rows sent to quarantine (with examples) as a warning: the good rows
 of the file still load, and nothing is lost.
 """
 
-
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -57,7 +56,9 @@ def _check_specs(spec: EntitySpec) -> list[AssetCheckSpec]:
         AssetCheckSpec(
             ROWS_CHECK,
             asset=key,
-            description="Every row passes validation (required fields, types, value sets, time order).",
+            description=(
+                "Every row passes validation (required fields, types, value sets, time order)."
+            ),
         ),
     ]
 

@@ -90,7 +90,9 @@ def load_file(
     checked = check_records(spec, records)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     good = checked.rows.drop(index=list(checked.bad_index))
-    good = good.assign(_load_id=load_id, _source_file=display, _file_hash=digest, _loaded_at=loaded_at)
+    good = good.assign(
+        _load_id=load_id, _source_file=display, _file_hash=digest, _loaded_at=loaded_at
+    )
     good = good[[*spec.field_names, *META_COLUMNS]]
 
     quarantined = _quarantine_rows(spec, display, load_id, loaded_at, records, checked.problems)
@@ -113,7 +115,10 @@ def load_file(
         con.execute("rollback")
         raise
 
-    examples = [f"{display} {q['location']}: {q['field'] or 'record'}: {q['reason']}" for q in quarantined[:5]]
+    examples = [
+        f"{display} {q['location']}: {q['field'] or 'record'}: {q['reason']}"
+        for q in quarantined[:5]
+    ]
     for example in examples:
         log.warning("quarantined %s", example)
     return FileResult(

@@ -92,7 +92,7 @@ def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFr
         f"""
         insert into {spec.table} ({column_list})
         select {column_list} from incoming
-        where not exists (select 1 from {spec.table} as t where {_key_match(spec, 't', 'incoming')})
+        where not exists (select 1 from {spec.table} as t where {_key_match(spec, "t", "incoming")})
         """
     ).fetchone()[0]
     con.unregister("incoming_frame")
@@ -126,5 +126,14 @@ def log_load(
 ) -> None:
     con.execute(
         "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, spec.source, spec.name, file, file_hash, rows_loaded, rows_quarantined, loaded_at],
+        [
+            load_id,
+            spec.source,
+            spec.name,
+            file,
+            file_hash,
+            rows_loaded,
+            rows_quarantined,
+            loaded_at,
+        ],
     )

@@ -108,7 +108,9 @@ def read_csv_records(path: Path, display: str, required_columns: list[str]) -> l
         header = [h.strip() for h in header]
         missing = [c for c in required_columns if c not in header]
         if missing:
-            raise ExportFileError(display, 1, f"header lacks required column(s): {', '.join(missing)}")
+            raise ExportFileError(
+                display, 1, f"header lacks required column(s): {', '.join(missing)}"
+            )
         records = []
         try:
             for row in reader:
@@ -117,9 +119,13 @@ def read_csv_records(path: Path, display: str, required_columns: list[str]) -> l
                     continue
                 if len(row) != len(header):
                     problem = f"expected {len(header)} fields, got {len(row)}"
-                    records.append(Record({"_unparsed_row": row}, line_no, f"line {line_no}", problem))
+                    records.append(
+                        Record({"_unparsed_row": row}, line_no, f"line {line_no}", problem)
+                    )
                     continue
-                data = {h: (v if v.strip() != "" else None) for h, v in zip(header, row, strict=True)}
+                data = {
+                    h: (v if v.strip() != "" else None) for h, v in zip(header, row, strict=True)
+                }
                 records.append(Record(data, line_no, f"line {line_no}"))
         except csv.Error as exc:
             raise ExportFileError(display, reader.line_num, f"not valid CSV ({exc})") from exc

@@ -62,19 +62,41 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = field.type
     present = raw.notna()
     if t in ("id", "int"):
-        ok = raw.map(lambda v: (_is_number(v) and float(v).is_integer()) or (isinstance(v, str) and bool(_INT.match(v.strip()))))
-        value = pd.to_numeric(raw.where(ok, None).map(lambda v: None if v is None else int(str(v).strip().split(".")[0])), errors="coerce").astype("Int64")
+        ok = raw.map(
+            lambda v: (
+                (_is_number(v) and float(v).is_integer())
+                or (isinstance(v, str) and bool(_INT.match(v.strip())))
+            )
+        )
+        value = pd.to_numeric(
+            raw.where(ok, None).map(
+                lambda v: None if v is None else int(str(v).strip().split(".")[0])
+            ),
+            errors="coerce",
+        ).astype("Int64")
     elif t == "float":
-        numeric = pd.to_numeric(raw.map(lambda v: v if _is_number(v) or isinstance(v, str) else None), errors="coerce")
+        numeric = pd.to_numeric(
+            raw.map(lambda v: v if _is_number(v) or isinstance(v, str) else None), errors="coerce"
+        )
         ok = numeric.notna()
         value = numeric.where(ok).astype("Float64")
     elif t == "bool":
         mapping = {"true": True, "false": False}
-        value = raw.map(lambda v: v if isinstance(v, bool) else mapping.get(str(v).strip().lower()) if isinstance(v, str) else None).astype("boolean")
+        value = raw.map(
+            lambda v: (
+                v
+                if isinstance(v, bool)
+                else mapping.get(str(v).strip().lower())
+                if isinstance(v, str)
+                else None
+            )
+        ).astype("boolean")
         ok = value.notna()
     elif t == "text":
         ok = raw.map(lambda v: isinstance(v, str) or _is_number(v))
-        value = raw.map(lambda v: v if isinstance(v, str) else (str(v) if _is_number(v) else None)).astype("string")
+        value = raw.map(
+            lambda v: v if isinstance(v, str) else (str(v) if _is_number(v) else None)
+        ).astype("string")
     elif t in ("timestamp", "date"):
         ok = _parse_times(raw).notna()
         if t == "date":
@@ -82,7 +104,9 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         value = raw.map(lambda v: v if isinstance(v, str) else None).astype("string")
     elif t == "json":
         ok = raw.map(lambda v: isinstance(v, dict | list))
-        value = raw.map(lambda v: json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else None).astype("string")
+        value = raw.map(
+            lambda v: json.dumps(v, separators=(",", ":")) if isinstance(v, dict | list) else None
+        ).astype("string")
     else:  # pragma: no cover - specs validate their types
         raise ValueError(t)
     return value, (ok | ~present)
@@ -126,9 +150,7 @@ def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
 
     frame["_line"] = [r.line for r in records]
     frame["_location"] = [r.location for r in records]
-    frame["_extra"] = pd.Series(
-        [_extra(d, names) for d in data], index=raw.index, dtype="string"
-    )
+    frame["_extra"] = pd.Series([_extra(d, names) for d in data], index=raw.index, dtype="string")
     if len(raw):
         unreadable = {p.index for p in problems}  # their fields are all empty: say it once
         problems += [p for p in _run_suite(spec, check) if p.index not in unreadable]
@@ -151,7 +173,11 @@ def _rules(spec: EntitySpec) -> list[_Rule]:
     for f in spec.fields:
         if f.required:
             rules.append(
-                (gxe.ExpectColumnValuesToNotBeNull(column=f.name), f.name, lambda _v: "required field is missing")
+                (
+                    gxe.ExpectColumnValuesToNotBeNull(column=f.name),
+                    f.name,
+                    lambda _v: "required field is missing",
+                )
             )
         if f.type != "text":
             rules.append(
@@ -164,7 +190,9 @@ def _rules(spec: EntitySpec) -> list[_Rule]:
         if f.values:
             rules.append(
                 (
-                    gxe.ExpectColumnValuesToBeInSet(column=f"{f.name}__text", value_set=list(f.values)),
+                    gxe.ExpectColumnValuesToBeInSet(
+                        column=f"{f.name}__text", value_set=list(f.values)
+                    ),
                     f.name,
                     lambda v, f=f: f"{_show(v)} is not one of: {', '.join(f.values)}",
                 )
@@ -179,7 +207,7 @@ def _rules(spec: EntitySpec) -> list[_Rule]:
                     ignore_row_if="either_value_is_missing",
                 ),
                 later,
-                lambda v, e=earlier, l=later: f"{l} is before {e}",
+                lambda _v, first=earlier, then=later: f"{then} is before {first}",
             )
         )
     return rules
@@ -217,7 +245,9 @@ def _run_suite(spec: EntitySpec, check: pd.DataFrame) -> list[Problem]:
         if outcome.success:
             continue
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(f"validation of {spec.table} could not run: {outcome.exception_info}")
+            raise RuntimeError(
+                f"validation of {spec.table} could not run: {outcome.exception_info}"
+            )
         for index in outcome.result.get("unexpected_index_list") or []:
             value = check.at[index, field] if field in check else None
             problems.append(Problem(int(index), field, value, word(value)))
