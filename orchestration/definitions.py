@@ -9,6 +9,7 @@ from dagster import Definitions, define_asset_job, in_process_executor
 
 from orchestration.assets import ALL_ASSETS
 from orchestration.resources import WarehouseResource, build_resources
+from orchestration.sensors import new_export_sensor
 from orchestration.transform import dbt_project
 
 dbt_project.prepare_if_dev()
@@ -21,6 +22,7 @@ refresh_job = define_asset_job(
 defs = Definitions(
     assets=ALL_ASSETS,
     jobs=[refresh_job],
+    sensors=[new_export_sensor],
     resources=build_resources(WarehouseResource.from_env()),
     executor=in_process_executor,
 )

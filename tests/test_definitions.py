@@ -60,3 +60,32 @@ def test_dbt_tests_surface_as_asset_checks(defs):
 def test_refresh_job_runs_in_process(defs):
     job = defs.resolve_job_def("refresh")
     assert job.executor_def.name == "in_process"
+
+
+def test_export_sensor_requests_one_refresh_per_change(defs, tmp_path):
+    from dagster import DagsterInstance, build_sensor_context
+
+    from orchestration.resources import WarehouseResource
+    from orchestration.sensors import new_export_sensor
+
+    exports = tmp_path / "exports"
+    (exports / "greenhouse").mkdir(parents=True)
+    jobs = exports / "greenhouse" / "jobs.json"
+    jobs.write_text("[]")
+    resources = {
+        "warehouse": WarehouseResource(exports_dir=str(exports), warehouse_dir=str(tmp_path))
+    }
+
+    with DagsterInstance.ephemeral() as instance:
+
+        def tick(cursor=None):
+            context = build_sensor_context(instance=instance, cursor=cursor, resources=resources)
+            return new_export_sensor.evaluate_tick(context)
+
+        first = tick()
+        assert len(first.run_requests) == 1
+        unchanged = tick(first.cursor)
+        assert unchanged.run_requests == []
+        assert unchanged.skip_message == "no change in the export folder"
+        jobs.write_text('[{"id": 1}]')
+        assert len(tick(first.cursor).run_requests) == 1
