@@ -27,6 +27,15 @@ def _as_of(ctx, param, value: str | None) -> str | None:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+port_option = click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port on 127.0.0.1.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Hiring analytics: ATS exports in, shared hiring metrics out.
@@ -123,13 +132,7 @@ def _refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="Warehouse folder whose published.duckdb the dashboards read.",
 )
-@click.option(
-    "--port",
-    default=DEFAULT_PORT,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port on 127.0.0.1.",
-)
+@port_option
 def dashboard(warehouse_dir: Path, port: int) -> None:
     """Serve the dashboards on http://127.0.0.1:PORT (read-only over the published snapshot)."""
     sys.exit(_serve(warehouse_dir, port))
@@ -158,13 +161,7 @@ def _serve(warehouse_dir: Path, port: int) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="Warehouse folder to build.",
 )
-@click.option(
-    "--port",
-    default=DEFAULT_PORT,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port on 127.0.0.1.",
-)
+@port_option
 def demo(warehouse_dir: Path, port: int) -> None:
     """Build the demo company's warehouse and serve its dashboards.
 

@@ -25,8 +25,6 @@ select
     period_start,
     department,
     count(*) as openings_filled_n,
-    percentile_cont(0.5) within group (order by time_to_fill_days) as median_days,
-    percentile_cont(0.75) within group (order by time_to_fill_days) as p75_days,
-    avg(time_to_fill_days) as mean_days
+    {{ duration_stats('time_to_fill_days') }}
 from periods
 group by period_grain, period_start, department
