@@ -142,3 +142,17 @@ def test_cli_help_and_usage_errors():
     missing = run_hiring("refresh", "--exports", "/nonexistent/export", "--warehouse", "/tmp/x")
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr
+
+
+def test_a_freshly_generated_export_refreshes_and_publishes(tmp_path):
+    export, warehouse = tmp_path / "export", tmp_path / "wh"
+    generated = run_hiring(
+        "generate", "--out", str(export), "--applications", "300", "--seed", "11"
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert "Wrote 22 files" in generated.stdout
+    result = refresh(export, warehouse)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert query(warehouse / "published.duckdb", "select count(*) from fct_applications") == [
+        (300,)
+    ]

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 
 class ExportFileError(Exception):
     """A file that cannot be read at all: the refresh must stop before dbt."""
@@ -41,7 +43,7 @@ def read_json_records(path: Path, display: str) -> list[Record]:
         return []
     if text.lstrip().startswith("["):
         try:
-            return list(_from_array(json.loads(text), display))
+            return list(_from_array(orjson.loads(text), display))
         except json.JSONDecodeError as exc:
             if not _first_line_is_json(text):  # not JSON Lines of pages either: unreadable
                 message = f"not valid JSON ({exc.msg}, column {exc.colno})"
@@ -52,7 +54,7 @@ def read_json_records(path: Path, display: str) -> list[Record]:
 def _first_line_is_json(text: str) -> bool:
     first = next(line for line in text.splitlines() if line.strip())
     try:
-        json.loads(first)
+        orjson.loads(first)
     except json.JSONDecodeError:
         return False
     return True
@@ -83,7 +85,7 @@ def _from_json_lines(text: str, display: str) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = orjson.loads(line)
         except json.JSONDecodeError as exc:
             problem = f"not valid JSON ({exc.msg})"
             yield Record({"_unparsed_text": line}, line_no, f"line {line_no}", problem)
