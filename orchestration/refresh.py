@@ -170,7 +170,7 @@ def format_summary(summary: RefreshSummary, published_db: Path) -> str:
             else ""
         ),
         f"  checks            {summary.checks_passed} passed, {len(summary.checks_failed)} failed,"
-        f" {len(summary.checks_warned)} warnings",
+        f" {len(summary.checks_warned)} warned",
     ]
     lines += [f"    failed:  {c}" for c in summary.checks_failed[:10]]
     lines += [f"    warning: {c}" for c in summary.checks_warned[:10]]

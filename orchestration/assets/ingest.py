@@ -81,11 +81,16 @@ def _results(spec: EntitySpec, result: FileResult):
         metadata={"file": result.file, "error": result.error or ""},
         description=result.error,
     )
+    quarantined = None
+    if result.rows_quarantined:
+        rows = "1 row" if result.rows_quarantined == 1 else f"{result.rows_quarantined} rows"
+        quarantined = f"{rows} quarantined, first: {result.examples[0]}"
     yield AssetCheckResult(
         asset_key=key,
         check_name=ROWS_CHECK,
         passed=result.rows_quarantined == 0,
         severity=AssetCheckSeverity.WARN,
+        description=quarantined,
         metadata={
             "rows_quarantined": result.rows_quarantined,
             "examples": MetadataValue.md("\n".join(f"- {e}" for e in result.examples) or "none"),
