@@ -156,3 +156,32 @@ def test_a_freshly_generated_export_refreshes_and_publishes(tmp_path):
     assert query(warehouse / "published.duckdb", "select count(*) from fct_applications") == [
         (300,)
     ]
+
+
+def test_a_bad_row_is_quarantined_named_and_the_rest_published(handmade_copy, tmp_path):
+    jobs_file = handmade_copy / "greenhouse" / "jobs.json"
+    jobs = json.loads(jobs_file.read_text())
+    jobs[1]["status"] = "paused"  # not a Greenhouse job status
+    jobs_file.write_text(json.dumps(jobs))
+    warehouse = tmp_path / "wh"
+
+    result = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "rows quarantined  1  (details: table raw.quarantine in warehouse.duckdb)" in result.stdout
+    )
+    assert (
+        "warning: raw_greenhouse/jobs:rows_valid (1 row quarantined, first: greenhouse/jobs.json"
+        " item 1: status: 'paused' is not one of: open, closed, draft)"
+    ) in result.stdout
+    assert query(
+        warehouse / "warehouse.duckdb", "select file, line, field, value from raw.quarantine"
+    ) == [("greenhouse/jobs.json", 1, "status", "paused")]
+    assert query(
+        warehouse / "published.duckdb", "select entity, field, rows from meta_quarantine_summary"
+    ) == [("jobs", "status", 1)]
+    # the other two jobs are published
+    assert query(
+        warehouse / "published.duckdb", "select count(distinct job_id) from fct_openings"
+    ) == [(2,)]
