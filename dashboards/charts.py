@@ -183,7 +183,7 @@ def offer_acceptance_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
 def stage_funnel(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Pass-through rate per canonical stage, with the applications still in progress beside it.
 
-    In-progress applications are not in the rate's denominator (METRICS.md), so
+    In-progress applications are not in the rate's denominator (docs/metrics.md), so
     they get their own panel instead of a share of the bar.
     """
     labels = [stage_label(stage) for stage in frame["canonical_stage"]]

@@ -1,4 +1,4 @@
-"""The metrics of METRICS.md on the hand-made export, against hand computation.
+"""The metrics of docs/metrics.md on the hand-made export, against hand computation.
 
 Every expected value is worked out in tests/fixtures/handmade_export/EXPECTED.md;
 the published snapshot comes from a real refresh as of 2026-03-31.

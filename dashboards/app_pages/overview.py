@@ -11,7 +11,7 @@ import streamlit as st
 from dashboards import charts, data, formats, notices, sidebar
 from dashboards.periods import quarter_label, shift_months
 
-# How each number is defined (METRICS.md), shown behind the tile's (?) icon.
+# How each number is defined (docs/metrics.md), shown behind the tile's (?) icon.
 HELP = {
     "time_to_hire": (
         "Median calendar days (UTC) from application to offer acceptance, for offers "

@@ -1,4 +1,4 @@
-{#- The one definition of how a duration is summarized (METRICS.md,
+{#- The one definition of how a duration is summarized (docs/metrics.md,
     "Aggregates"): median and 75th percentile with linear interpolation
     (quantile_cont), and the mean. `prefix` names the columns. -#}
 {% macro duration_stats(column, prefix='') -%}
