@@ -2,7 +2,6 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_PYTHON_PREFERENCE := only-system
-export UV_PYTHON := $(shell command -v $(PYTHON))
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 CHROMIUM := /usr/bin/chromium
