@@ -89,3 +89,38 @@ def test_export_sensor_requests_one_refresh_per_change(defs, tmp_path):
         assert unchanged.skip_message == "no change in the export folder"
         jobs.write_text('[{"id": 1}]')
         assert len(tick(first.cursor).run_requests) == 1
+
+
+@pytest.mark.slow
+def test_the_code_location_runs_the_refresh_job(tmp_path):
+    """What the UI's "Materialize all" does, through `dg launch` and env configuration."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import HANDMADE_AS_OF, HANDMADE_EXPORT, PROJECT_ROOT, query
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "HIRING_EXPORTS_DIR": str(HANDMADE_EXPORT),
+        "HIRING_WAREHOUSE_DIR": str(tmp_path / "wh"),
+        "HIRING_AS_OF": HANDMADE_AS_OF,
+    }
+    dg = Path(sys.executable).parent / "dg"
+    result = subprocess.run(
+        [str(dg), "launch", "--job", "refresh"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "RUN_SUCCESS" in result.stdout + result.stderr
+    published = tmp_path / "wh" / "published.duckdb"
+    assert query(published, "select as_of_date::varchar from meta_snapshot") == [(HANDMADE_AS_OF,)]
