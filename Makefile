@@ -40,9 +40,12 @@ dagster: install  ## open the Dagster UI over the demo export (http://127.0.0.1:
 benchmark: install  ## time a refresh of 100k generated applications, per step, with peak memory
 	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000
 
-lint:  ## ruff and sqlfluff
+lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
 	$(UV) run --frozen ruff check orchestration dashboards tests
 	$(UV) run --frozen ruff format --check orchestration dashboards tests
+	@mkdir -p warehouse
+	cd dbt_project && HIRING_WAREHOUSE_DB=$(CURDIR)/warehouse/lint.duckdb \
+	  $(UV) run --frozen sqlfluff lint models tests
 
 clean:  ## remove the local warehouse and dbt build output
 	rm -rf warehouse dbt_project/target dbt_project/logs
