@@ -1,9 +1,12 @@
-"""The raw layer in DuckDB: typed raw tables, the load log and the quarantine.
+"""The raw layer in DuckDB: typed raw tables, the load log, file state and the quarantine.
 
-Every input row ends in exactly one place: its raw table (merged by key, the
-newer `updated_at` winning) or the quarantine (with file, line, field and
-reason). A file whose content hash is already in the load log is skipped, so
-loading the same export twice changes nothing.
+Every input row ends in exactly one place: its raw table or the quarantine
+(with file, line, field, reason and what was done). An export file is a full
+snapshot of its entity: loading a new version replaces the entity's rows, so
+records deleted or corrected in the ATS are deleted or corrected here too.
+Delta files are merged by key, the newer version winning. `raw.file_state`
+remembers which files (by content hash) the entity's rows come from, so loading
+the same export twice changes nothing.
 """
 
 from __future__ import annotations
@@ -17,17 +20,42 @@ import pandas as pd
 
 from orchestration.ingest.specs import ALL_SPECS, META_COLUMNS, EntitySpec, raw_table_ddl
 
-LOAD_LOG_DDL = """
-create table if not exists raw.load_log (
-    load_id varchar, source_system varchar, entity varchar, file varchar,
-    file_hash varchar, rows_loaded bigint, rows_quarantined bigint, loaded_at timestamp
-)"""
+LOAD_LOG_COLUMNS = {
+    "load_id": "varchar",
+    "source_system": "varchar",
+    "entity": "varchar",
+    "file": "varchar",
+    "file_hash": "varchar",
+    "rows_loaded": "bigint",
+    "rows_quarantined": "bigint",
+    "loaded_at": "timestamp",
+    "kind": "varchar",  # snapshot | delta
+    "rows_deleted": "bigint",
+    "duplicates": "bigint",
+    "fields_nulled": "bigint",
+    "rows_flagged": "bigint",
+}
 
-QUARANTINE_DDL = """
-create table if not exists raw.quarantine (
-    load_id varchar, source_system varchar, entity varchar, file varchar,
-    line bigint, location varchar, field varchar, value varchar, reason varchar,
-    record json, quarantined_at timestamp
+QUARANTINE_COLUMNS = {
+    "load_id": "varchar",
+    "source_system": "varchar",
+    "entity": "varchar",
+    "file": "varchar",
+    "line": "bigint",
+    "location": "varchar",
+    "field": "varchar",
+    "value": "varchar",
+    "reason": "varchar",
+    "record": "json",
+    "quarantined_at": "timestamp",
+    "reason_code": "varchar",
+    "action": "varchar",  # dropped | nulled | flagged (validation.py)
+}
+
+FILE_STATE_DDL = """
+create table if not exists raw.file_state (
+    source_system varchar, entity varchar, position integer, kind varchar,
+    file varchar, file_hash varchar, load_id varchar, loaded_at timestamp
 )"""
 
 
@@ -38,49 +66,159 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    """Create a bookkeeping table, adding columns a warehouse of an older version lacks."""
+    cols = ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
+    con.execute(f"create table if not exists {table} ({cols})")
+    for name, sql_type in columns.items():
+        con.execute(f"alter table {table} add column if not exists {name} {sql_type}")
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, specs=ALL_SPECS) -> None:
     con.execute("create schema if not exists raw")
-    con.execute(LOAD_LOG_DDL)
-    con.execute(QUARANTINE_DDL)
+    _ensure_table(con, "raw.load_log", LOAD_LOG_COLUMNS)
+    _ensure_table(con, "raw.quarantine", QUARANTINE_COLUMNS)
+    con.execute(FILE_STATE_DDL)
     for spec in specs:
         con.execute(f"create schema if not exists raw_{spec.source}")
+        if _columns(con, spec) not in ({}, _declared_columns(spec)):
+            # Built by an older version of the specs: rebuild it from the export.
+            con.execute(f"drop table {spec.table}")
+            forget_entity(con, spec)
         con.execute(raw_table_ddl(spec))
 
 
-def already_loaded(con: duckdb.DuckDBPyConnection, spec: EntitySpec, file_hash: str) -> bool:
-    row = con.execute(
-        "select 1 from raw.load_log where source_system = ? and entity = ? and file_hash = ? limit 1",
-        [spec.source, spec.name, file_hash],
-    ).fetchone()
-    return row is not None
+def _declared_columns(spec: EntitySpec) -> dict[str, str]:
+    declared = {f.name: f.sql_type for f in spec.fields}
+    return {**declared, **META_COLUMNS}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> dict[str, str]:
+    rows = con.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where schema_name = ? and table_name = ? order by column_index",
+        [f"raw_{spec.source}", spec.name],
+    ).fetchall()
+    return dict(rows)
+
+
+def drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget everything loaded: the next load rebuilds raw from the export folder."""
+    schemas = con.execute(
+        "select schema_name from duckdb_schemas()"
+        " where database_name = current_database() and schema_name like 'raw%'"
+    ).fetchall()
+    for (schema,) in schemas:
+        con.execute(f'drop schema if exists "{schema}" cascade')
+
+
+# -- which files the stored rows come from ------------------------------------------------
+
+
+def current_files(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> list[tuple[str, str, str]]:
+    """(kind, file, hash) of the files the entity's rows come from, in load order."""
+    return [
+        tuple(row)
+        for row in con.execute(
+            "select kind, file, file_hash from raw.file_state"
+            " where source_system = ? and entity = ? order by position",
+            [spec.source, spec.name],
+        ).fetchall()
+    ]
+
+
+def forget_entity(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
+    con.execute(
+        "delete from raw.file_state where source_system = ? and entity = ?",
+        [spec.source, spec.name],
+    )
+    con.execute(
+        "delete from raw.quarantine where source_system = ? and entity = ?",
+        [spec.source, spec.name],
+    )
+
+
+def record_file(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    *,
+    kind: str,
+    file: str,
+    file_hash: str,
+    load_id: str,
+    loaded_at: datetime,
+) -> None:
+    con.execute(
+        "delete from raw.file_state where source_system = ? and entity = ? and file = ?",
+        [spec.source, spec.name, file],
+    )
+    con.execute(
+        "insert into raw.file_state select ?, ?, coalesce(max(position), 0) + 1, ?, ?, ?, ?, ?"
+        " from raw.file_state where source_system = ? and entity = ?",
+        [spec.source, spec.name, kind, file, file_hash, load_id, loaded_at]
+        + [spec.source, spec.name],
+    )
+
+
+def stored_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
+    return con.execute(f"select count(*) from {spec.table}").fetchall()[0][0]
+
+
+# -- writing rows ---------------------------------------------------------------------------
 
 
 def _key_match(spec: EntitySpec, left: str, right: str) -> str:
     return " and ".join(f'{left}."{k}" is not distinct from {right}."{k}"' for k in spec.key)
 
 
-def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> int:
-    """Upsert typed rows by the spec's key; an older version never replaces a newer one."""
-    if rows.empty:
-        return 0
+def _stage(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> list[str]:
+    """Typed incoming rows (one per key) as temp table `incoming`; returns the column list."""
     columns = [*spec.field_names, *META_COLUMNS]
     con.register("incoming_frame", rows[columns])
-    has_updated = "updated_at" in spec.field_names
-    updated = 'try_cast("updated_at" as timestamptz)' if has_updated else "null"
-    keys = ", ".join(f'"{k}"' for k in spec.key)
-    con.execute(
-        f"""
-        create or replace temp table incoming as
-        select * from incoming_frame
-        qualify row_number() over (
-            partition by {keys} order by {updated} desc nulls last, _line desc
-        ) = 1
-        """
-    )
+    casts = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in _declared_columns(spec).items())
+    con.execute(f"create or replace temp table incoming as select {casts} from incoming_frame")
+    con.unregister("incoming_frame")
+    return columns
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    rows: pd.DataFrame,
+    keep_columns: list[str],
+) -> tuple[int, int]:
+    """Make the entity's rows exactly `rows` (a full snapshot). Returns (loaded, deleted).
+
+    `keep_columns` are columns the file did not mention at all: for rows matched
+    by key, the stored values are kept rather than erased.
+    """
+    columns = _stage(con, spec, rows)
+    for column in keep_columns:
+        con.execute(
+            f'update incoming set "{column}" = t."{column}" from {spec.table} as t'
+            f" where {_key_match(spec, 't', 'incoming')}"
+        )
+    deleted = con.execute(
+        f"select count(*) from {spec.table} as t"
+        f" where not exists (select 1 from incoming where {_key_match(spec, 't', 'incoming')})"
+    ).fetchall()[0][0]
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"delete from {spec.table}")
+    con.execute(f"insert into {spec.table} ({column_list}) select {column_list} from incoming")
+    con.execute("drop table incoming")
+    return len(rows), int(deleted)
+
+
+def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> int:
+    """Upsert typed rows by the spec's key (a delta); an older version never replaces a newer one."""
+    if rows.empty:
+        return 0
+    columns = _stage(con, spec, rows)
+    version = spec.version_field
     newer = (
-        'try_cast(incoming."updated_at" as timestamptz) >= try_cast(t."updated_at" as timestamptz)'
-        ' or incoming."updated_at" is null or t."updated_at" is null'
-        if has_updated
+        f'incoming."{version}" >= t."{version}"'
+        f' or incoming."{version}" is null or t."{version}" is null'
+        if version
         else "true"
     )
     con.execute(
@@ -94,8 +232,7 @@ def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFr
         select {column_list} from incoming
         where not exists (select 1 from {spec.table} as t where {_key_match(spec, "t", "incoming")})
         """
-    ).fetchone()[0]
-    con.unregister("incoming_frame")
+    ).fetchall()[0][0]
     con.execute("drop table incoming")
     return int(inserted)
 
@@ -106,34 +243,15 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     frame = pd.DataFrame(rows)
     frame["record"] = frame["record"].map(lambda r: json.dumps(r, default=str))
     con.register("quarantine_frame", frame)
-    con.execute(
-        "insert into raw.quarantine select load_id, source_system, entity, file, line, location,"
-        " field, value, reason, record::json, quarantined_at from quarantine_frame"
-    )
+    columns = ", ".join(QUARANTINE_COLUMNS)
+    selected = ", ".join("record::json" if c == "record" else c for c in QUARANTINE_COLUMNS)
+    con.execute(f"insert into raw.quarantine ({columns}) select {selected} from quarantine_frame")
     con.unregister("quarantine_frame")
 
 
-def log_load(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    load_id: str,
-    spec: EntitySpec,
-    file: str,
-    file_hash: str,
-    rows_loaded: int,
-    rows_quarantined: int,
-    loaded_at: datetime,
-) -> None:
-    con.execute(
-        "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            spec.source,
-            spec.name,
-            file,
-            file_hash,
-            rows_loaded,
-            rows_quarantined,
-            loaded_at,
-        ],
-    )
+def log_load(con: duckdb.DuckDBPyConnection, **values) -> None:
+    """One row of load history per file loaded (columns: LOAD_LOG_COLUMNS)."""
+    columns = ", ".join(LOAD_LOG_COLUMNS)
+    params = [values.get(c) for c in LOAD_LOG_COLUMNS]
+    marks = ", ".join("?" for _ in LOAD_LOG_COLUMNS)
+    con.execute(f"insert into raw.load_log ({columns}) values ({marks})", params)

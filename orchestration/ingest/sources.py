@@ -3,7 +3,8 @@
 An adapter is a folder in the export, the specs of the tables it holds, and a
 reader that turns one file into records. The Greenhouse adapter reads Harvest
 JSON (array, JSON Lines or paged); the people loader reads documented CSVs.
-A new ATS is a new entry here plus its specs and staging models.
+A new ATS is a new entry here plus its specs and staging models. Every file of
+an entity is a full snapshot, except `<entity>.delta*` files (loader.py).
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.ingest.readers import Record, read_csv_records, read_json_records
+from orchestration.ingest.readers import (
+    ExportFileError,
+    FileContent,
+    read_csv_records,
+    read_json_records,
+)
 from orchestration.ingest.specs import GREENHOUSE, PEOPLE, EntitySpec
 
-Reader = Callable[[Path, str, EntitySpec], list[Record]]
+Reader = Callable[[Path, str, EntitySpec], FileContent]
 
 
 @dataclass(frozen=True)
@@ -26,21 +32,41 @@ class Source:
     read: Reader
     description: str
 
-    def find_file(self, export_dir: Path, spec: EntitySpec) -> Path | None:
-        for extension in spec.extensions:
-            candidate = export_dir / self.folder / f"{spec.name}{extension}"
-            if candidate.is_file():
-                return candidate
-        return None
+    def find_files(self, export_dir: Path, spec: EntitySpec) -> tuple[Path | None, list[Path]]:
+        """The entity's full snapshot file, and its delta files in name order.
+
+        `applications.json` (or `.jsonl`) is the snapshot; `applications.delta*.json`
+        (e.g. `applications.delta-2026-11-20.jsonl`) are deltas.
+        """
+        folder = export_dir / self.folder
+        snapshots = [
+            folder / f"{spec.name}{ext}"
+            for ext in spec.extensions
+            if (folder / f"{spec.name}{ext}").is_file()
+        ]
+        if len(snapshots) > 1:
+            names = " and ".join(p.name for p in snapshots)
+            raise ExportFileError(
+                f"{self.folder}/{snapshots[0].name}",
+                None,
+                f"two full snapshots of {spec.name} ({names}): keep one",
+            )
+        deltas = sorted(
+            p
+            for ext in spec.extensions
+            for p in folder.glob(f"{spec.name}.delta*{ext}")
+            if p.is_file()
+        )
+        return (snapshots[0] if snapshots else None), deltas
 
 
-def _read_json(path: Path, display: str, spec: EntitySpec) -> list[Record]:
+def _read_json(path: Path, display: str, spec: EntitySpec) -> FileContent:
     return read_json_records(path, display)
 
 
-def _read_csv(path: Path, display: str, spec: EntitySpec) -> list[Record]:
+def _read_csv(path: Path, display: str, spec: EntitySpec) -> FileContent:
     required = [f.name for f in spec.fields if f.required]
-    return read_csv_records(path, display, required)
+    return read_csv_records(path, display, required, spec.field_names)
 
 
 GREENHOUSE_SOURCE = Source(

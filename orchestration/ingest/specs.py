@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Raw column types. Timestamps and dates stay text as loaded (offsets intact);
-# staging converts them to UTC. Nested objects and arrays are stored as JSON.
+# Raw column types. Timestamps are converted to UTC at ingest by one rule
+# (timestamps.py) and dates kept as written, so staging never parses a time.
+# Nested objects and arrays are stored as JSON.
 SQL_TYPES = {
     "id": "BIGINT",
     "int": "BIGINT",
     "float": "DOUBLE",
     "bool": "BOOLEAN",
     "text": "VARCHAR",
-    "timestamp": "VARCHAR",
-    "date": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "epoch_ms": "TIMESTAMP",
+    "date": "DATE",
     "json": "JSON",
 }
 
@@ -41,10 +43,16 @@ class Field:
     type: str
     required: bool = False
     values: tuple[str, ...] | None = None
+    # personal data ("name", "email", "phone"): replaced by a keyed hash at ingest (pii.py)
+    pii: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in SQL_TYPES:
             raise ValueError(f"unknown field type {self.type!r} for {self.name}")
+
+    @property
+    def sql_type(self) -> str:
+        return "VARCHAR" if self.pii else SQL_TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,11 @@ class EntitySpec:
     time_order: tuple[tuple[str, str], ...] = ()
     description: str = ""
     extensions: tuple[str, ...] = field(default=(".json", ".jsonl"))
+    # timestamps nested in JSON columns ("openings[].opened_at", "start.date_time"):
+    # converted to canonical UTC text by the same rule as top-level timestamps
+    nested_times: tuple[str, ...] = ()
+    # False where undeclared fields may hold personal data: only their names are kept
+    keep_extra: bool = True
 
     @property
     def table(self) -> str:
@@ -70,9 +83,19 @@ class EntitySpec:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
+    @property
+    def version_field(self) -> str | None:
+        """The object's own last-change timestamp: the newer version of a key wins."""
+        names = self.field_names
+        return next((n for n in ("updated_at", "last_activity_at") if n in names), None)
 
-def _f(name: str, type_: str = "text", *, required: bool = False, values=None) -> Field:
-    return Field(name, type_, required, tuple(values) if values else None)
+    @property
+    def has_pii(self) -> bool:
+        return any(f.pii for f in self.fields)
+
+
+def _f(name: str, type_: str = "text", *, required: bool = False, values=None, pii=None) -> Field:
+    return Field(name, type_, required, tuple(values) if values else None, pii)
 
 
 GREENHOUSE = (
@@ -105,14 +128,15 @@ GREENHOUSE = (
         description="Harvest candidates (personal data: hashed in staging).",
         fields=(
             _f("id", "id", required=True),
-            _f("first_name"),
-            _f("last_name"),
+            _f("first_name", pii="name"),
+            _f("last_name", pii="name"),
             _f("created_at", "timestamp"),
             _f("updated_at", "timestamp"),
-            _f("email_addresses", "json"),
-            _f("phone_numbers", "json"),
+            _f("email_addresses", "json", pii="email"),
+            _f("phone_numbers", "json", pii="phone"),
             _f("application_ids", "json"),
         ),
+        keep_extra=False,
     ),
     EntitySpec(
         "greenhouse",
@@ -134,8 +158,10 @@ GREENHOUSE = (
             _f("hiring_team", "json"),
             _f("openings", "json"),
             _f("custom_fields", "json"),
+            _f("is_template", "bool"),
         ),
         time_order=(("opened_at", "closed_at"),),
+        nested_times=("openings[].opened_at", "openings[].closed_at"),
     ),
     EntitySpec(
         "greenhouse",
@@ -183,6 +209,7 @@ GREENHOUSE = (
             _f("organizer", "json"),
             _f("interviewers", "json"),
         ),
+        nested_times=("start.date_time", "end.date_time"),
     ),
     EntitySpec(
         "greenhouse",
@@ -206,6 +233,8 @@ GREENHOUSE = (
             _f("created_at", "timestamp"),
             _f("updated_at", "timestamp"),
         ),
+        # Real exports carry interviewed_at as a date at a fixed hour, which can
+        # fall after the submission: a warning, never a rejection.
         time_order=(("interviewed_at", "submitted_at"),),
     ),
     EntitySpec(
@@ -308,7 +337,7 @@ PEOPLE = (
         fields=(
             _f("employee_id", required=True),
             _f("source_system", required=True),
-            _f("application_id", "id"),
+            _f("application_id", "text"),
             _f("start_date", "date", required=True),
             _f("termination_date", "date"),
             _f("termination_type", values=("voluntary", "involuntary")),
@@ -335,7 +364,7 @@ PEOPLE = (
         extensions=_CSV,
         fields=(
             _f("employee_id", required=True),
-            _f("manager_user_id", "id"),
+            _f("manager_user_id", "text"),
             _f("submitted_at", "timestamp"),
             _f("rating", "int", required=True, values=("1", "2", "3", "4", "5")),
         ),
@@ -348,7 +377,7 @@ PEOPLE = (
         fields=(
             _f("survey_id", required=True),
             _f("source_system", required=True),
-            _f("application_id", "id", required=True),
+            _f("application_id", required=True),
             _f("sent_at", "timestamp", required=True),
             _f("submitted_at", "timestamp"),
             _f("score", "int", values=tuple(str(i) for i in range(11))),
@@ -375,7 +404,7 @@ PEOPLE = (
         extensions=_CSV,
         fields=(
             _f("source_system", required=True),
-            _f("job_id", "id", required=True),
+            _f("job_id", "text", required=True),
             _f("held_at", "timestamp", required=True),
             _f("checklist_complete", "bool"),
         ),
@@ -387,13 +416,13 @@ PEOPLE = (
         extensions=_CSV,
         fields=(
             _f("source_system", required=True),
-            _f("interview_id", "id", required=True),
+            _f("interview_id", "text", required=True),
             _f(
                 "participant_role",
                 required=True,
                 values=("candidate", "hiring_manager", "interviewer"),
             ),
-            _f("user_id", "id"),
+            _f("user_id", "text"),
             _f("talk_seconds", "float", required=True),
         ),
     ),
@@ -404,8 +433,8 @@ PEOPLE = (
         extensions=_CSV,
         fields=(
             _f("source_system", required=True),
-            _f("job_id", "id", required=True),
-            _f("opening_id", "id"),
+            _f("job_id", "text", required=True),
+            _f("opening_id", "text"),
             _f("held_at", "timestamp", required=True),
         ),
     ),
@@ -420,6 +449,6 @@ def specs_for(source: str) -> tuple[EntitySpec, ...]:
 
 def raw_table_ddl(spec: EntitySpec) -> str:
     """CREATE TABLE statement for a raw table: declared fields, then load metadata."""
-    cols = [f'"{f.name}" {SQL_TYPES[f.type]}' for f in spec.fields]
+    cols = [f'"{f.name}" {f.sql_type}' for f in spec.fields]
     cols += [f"{name} {sql_type}" for name, sql_type in META_COLUMNS.items()]
     return f"create table if not exists {spec.table} ({', '.join(cols)})"

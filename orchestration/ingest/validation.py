@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -20,11 +19,17 @@ from functools import cache
 import orjson
 import pandas as pd
 
+from orchestration.ingest import pii
 from orchestration.ingest.readers import Record
 from orchestration.ingest.specs import EntitySpec, Field
+from orchestration.ingest.timestamps import (
+    canonical_text,
+    parse_dates,
+    parse_epoch_ms,
+    parse_timestamps,
+)
 
-_INT = re.compile(r"^-?\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT = r"^\s*-?\d+\s*$"
 
 TYPE_NAMES = {
     "id": "an integer id",
@@ -32,27 +37,29 @@ TYPE_NAMES = {
     "float": "a number",
     "bool": "true or false",
     "text": "text",
-    "timestamp": "an ISO 8601 timestamp",
+    "timestamp": "an ISO 8601 timestamp (e.g. 2026-02-13T07:30:00Z)",
+    "epoch_ms": "a timestamp in epoch milliseconds",
     "date": "a date (YYYY-MM-DD)",
     "json": "a JSON object or array",
 }
+PII_TYPE_NAME = "text or a list of text / {value} objects"
+
+# What happens to a record with a problem (raw.quarantine.action).
+DROPPED = "dropped"  # the record is not loaded: its key or a required field failed
+NULLED = "nulled"  # an optional field failed: stored as null, the record is loaded
+FLAGGED = "flagged"  # loaded as is, with a warning (a rule real data can break)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason one row cannot be loaded."""
+    """One reason one row (or one of its fields) cannot be loaded as exported."""
 
     index: int  # position in the frame
     field: str | None
-    value: object
+    value: object  # None for personal data: never quoted
     reason: str
-
-
-def _parse_times(values: pd.Series, kinds: pd.Series | None = None) -> pd.Series:
-    kinds = values.map(type) if kinds is None else kinds
-    text = values.where(kinds.isin((str,)), None)
-    # naive UTC: comparable across offsets, and what GX compares without warnings
-    return pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").dt.tz_convert(None)
+    code: str = "unparseable"  # raw.quarantine.reason_code
+    action: str = DROPPED
 
 
 def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -62,32 +69,32 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     (`kinds`), then pandas parses; this runs on every row of every file.
     """
     t = field.type
+    if field.pii:
+        return _pseudonymized(field, raw)
     kinds = raw.map(type)
     is_str, is_number = kinds.isin((str,)), kinds.isin((int, float))  # bool is its own type
     if t in ("id", "int"):
-        text = raw.where(is_str, None).str.strip()
+        text = raw.where(is_str, None).astype("string").str.strip()
         number = pd.to_numeric(raw.where(is_number, None).astype("Float64"), errors="coerce")
-        number = number.fillna(
-            pd.to_numeric(text.where(text.str.fullmatch(_INT.pattern)), errors="coerce")
-        )
-        ok = number.notna() & (number % 1 == 0)
+        number = number.fillna(pd.to_numeric(text.where(text.str.fullmatch(_INT)), errors="coerce"))
+        ok = number.notna() & (number % 1 == 0) & (number.abs() < 2**63)
         value = number.where(ok).astype("Int64")
     elif t == "float":
         number = pd.to_numeric(raw.where(is_str | is_number, None), errors="coerce")
-        ok = number.notna()
-        value = number.astype("Float64")
+        ok = number.notna() & (number.abs() != float("inf"))
+        value = number.where(ok).astype("Float64")
     elif t == "bool":
-        words = raw.where(is_str, None).str.strip().str.lower().map({"true": True, "false": False})
+        words = raw.where(is_str, None).astype("string").str.strip().str.lower()
+        words = words.map({"true": True, "false": False})
         value = raw.where(kinds.isin((bool,)), words).astype("boolean")
         ok = value.notna()
     elif t == "text":
         ok = is_str | is_number
         value = raw.where(ok, None).map(str, na_action="ignore").astype("string")
-    elif t in ("timestamp", "date"):
-        ok = _parse_times(raw, kinds).notna()
-        if t == "date":
-            ok &= raw.where(is_str, None).str.fullmatch(_DATE.pattern).fillna(False).astype(bool)
-        value = raw.where(is_str, None).astype("string")
+    elif t in ("timestamp", "date", "epoch_ms"):
+        parse = {"timestamp": parse_timestamps, "date": parse_dates, "epoch_ms": parse_epoch_ms}
+        value = parse[t](raw)
+        ok = value.notna()
     elif t == "json":
         ok = kinds.isin((dict, list))
         value = pd.Series(
@@ -100,6 +107,57 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, (ok.astype(bool) | raw.isna())
 
 
+def _pseudonymized(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Personal data -> keyed hash; the plain value never leaves this function."""
+    key = pii.salt()
+    hashes, oks = [], []
+    for v in raw:
+        text, ok = pii.plain_value(v)
+        hashes.append(pii.keyed_hash(field.pii, text, key) if text is not None else None)
+        oks.append(ok)
+    return (
+        pd.Series(hashes, index=raw.index, dtype="string"),
+        pd.Series(oks, index=raw.index, dtype=bool),
+    )
+
+
+def _convert_nested_times(spec: EntitySpec, data: list[dict]) -> list[Problem]:
+    """Rewrite timestamps nested in JSON columns to canonical UTC text, in place."""
+    problems: list[Problem] = []
+    for path in spec.nested_times:
+        slots = list(_nested_slots(data, path))
+        if not slots:
+            continue
+        values = pd.Series([container[key] for _, container, key in slots], dtype=object)
+        converted = canonical_text(parse_timestamps(values))
+        for (index, container, key), before, after in zip(slots, values, converted, strict=True):
+            container[key] = after
+            if after is None and before is not None:
+                reason = f"expected {TYPE_NAMES['timestamp']}, got {_show(before)}"
+                problems.append(Problem(index, path, before, reason, "wrong_type", NULLED))
+    return problems
+
+
+def _nested_slots(data: list[dict], path: str):
+    """(record index, container dict, key) of every value at a path like `a[].b` or `a.b`."""
+    *steps, last = path.split(".")
+    for index, record in enumerate(data):
+        containers = [record]
+        for step in steps:
+            name, is_list = (step[:-2], True) if step.endswith("[]") else (step, False)
+            nxt = []
+            for c in containers:
+                value = c.get(name) if isinstance(c, dict) else None
+                if is_list and isinstance(value, list):
+                    nxt += [v for v in value if isinstance(v, dict)]
+                elif not is_list and isinstance(value, dict):
+                    nxt.append(value)
+            containers = nxt
+        for c in containers:
+            if isinstance(c, dict) and c.get(last) is not None:
+                yield index, c, last
+
+
 @dataclass
 class Checked:
     """The typed rows of a file, and every problem found in them."""
@@ -109,18 +167,22 @@ class Checked:
 
     @property
     def bad_index(self) -> set[int]:
-        return {p.index for p in self.problems}
+        """Records not loaded."""
+        return {p.index for p in self.problems if p.action == DROPPED}
 
 
 def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
     fields = spec.field_names
     names = set(fields)
     data = [r.data if r.problem is None else {} for r in records]
+    problems = [
+        Problem(i, None, None, r.problem, r.problem_code)
+        for i, r in enumerate(records)
+        if r.problem is not None
+    ]
+    problems += _convert_nested_times(spec, data)
     raw = pd.DataFrame({f: pd.Series([d.get(f) for d in data], dtype=object) for f in fields})
 
-    problems = [
-        Problem(i, None, None, r.problem) for i, r in enumerate(records) if r.problem is not None
-    ]
     frame = pd.DataFrame(index=raw.index)
     # The frame GX validates holds only what the expectations read (GX hashes it).
     check = pd.DataFrame(index=raw.index)
@@ -133,25 +195,45 @@ def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
         if field.values:
             check[f"{field.name}__text"] = raw[field.name].map(str, na_action="ignore").str.strip()
     for earlier, later in spec.time_order:
-        check[f"{earlier}__utc"] = _parse_times(raw[earlier])
-        check[f"{later}__utc"] = _parse_times(raw[later])
+        check[f"{earlier}__utc"] = frame[earlier]
+        check[f"{later}__utc"] = frame[later]
 
     frame["_line"] = [r.line for r in records]
     frame["_location"] = [r.location for r in records]
-    frame["_extra"] = pd.Series([_extra(d, names) for d in data], index=raw.index, dtype="string")
+    frame["_extra"] = pd.Series(
+        [_extra(d, names, spec.keep_extra) for d in data], index=raw.index, dtype="string"
+    )
     if len(raw):
-        unreadable = {p.index for p in problems}  # their fields are all empty: say it once
+        unreadable = {p.index for p in problems if p.field is None}  # said once, above
         problems += [p for p in _run_suite(spec, check, raw) if p.index not in unreadable]
+    for p in problems:  # an optional field that failed is stored as null
+        if p.action == NULLED and p.field in names:
+            frame.loc[p.index, p.field] = None
     return Checked(frame, problems)
 
 
-def _extra(record: dict, declared: set[str]) -> str | None:
+def _extra(record: dict, declared: set[str], keep: bool) -> str | None:
     extra = {k: v for k, v in record.items() if k not in declared}
-    return orjson.dumps(extra, default=str).decode() if extra else None
+    if not extra:
+        return None
+    if not keep:  # may hold personal data (addresses, links to resumes): names only
+        extra = {"_dropped_fields": sorted(extra)}
+    return orjson.dumps(extra, default=str).decode()
 
 
-# An expectation, plus how to word a failure of it for one row.
-_Rule = tuple[object, str | None, Callable[[object], str]]
+@dataclass(frozen=True)
+class _Rule:
+    """An expectation, and what a failure of it means for one row."""
+
+    expectation: object
+    field: str
+    word: Callable[[object], str]  # the reason, given the raw value
+    code: str
+    action: str
+
+
+def _failure_action(spec: EntitySpec, f: Field) -> str:
+    return DROPPED if f.required or f.name in spec.key else NULLED
 
 
 def _rules(spec: EntitySpec) -> list[_Rule]:
@@ -159,35 +241,42 @@ def _rules(spec: EntitySpec) -> list[_Rule]:
 
     rules: list[_Rule] = []
     for f in spec.fields:
+        action = _failure_action(spec, f)
         if f.required:
             rules.append(
-                (
+                _Rule(
                     gxe.ExpectColumnValuesToNotBeNull(column=f.name),
                     f.name,
                     lambda _v: "required field is missing",
+                    "missing_required",
+                    DROPPED,
                 )
             )
-        if f.type != "text":
+        if f.type != "text" or f.pii:
             rules.append(
-                (
+                _Rule(
                     gxe.ExpectColumnValuesToBeInSet(column=f"{f.name}__type_ok", value_set=[True]),
                     f.name,
-                    lambda v, f=f: f"expected {TYPE_NAMES[f.type]}, got {_show(v)}",
+                    lambda v, f=f: f"expected {_type_name(f)}, got {_show(v, f)}",
+                    "wrong_type",
+                    action,
                 )
             )
         if f.values:
             rules.append(
-                (
+                _Rule(
                     gxe.ExpectColumnValuesToBeInSet(
                         column=f"{f.name}__text", value_set=list(f.values)
                     ),
                     f.name,
-                    lambda v, f=f: f"{_show(v)} is not one of: {', '.join(f.values)}",
+                    lambda v, f=f: f"{_show(v, f)} is not one of: {', '.join(f.values)}",
+                    "not_in_set",
+                    action,
                 )
             )
     for earlier, later in spec.time_order:
         rules.append(
-            (
+            _Rule(
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                     column_A=f"{later}__utc",
                     column_B=f"{earlier}__utc",
@@ -196,12 +285,21 @@ def _rules(spec: EntitySpec) -> list[_Rule]:
                 ),
                 later,
                 lambda _v, first=earlier, then=later: f"{then} is before {first}",
+                "time_order",
+                FLAGGED,
             )
         )
     return rules
 
 
-def _show(v) -> str:
+def _type_name(f: Field) -> str:
+    return PII_TYPE_NAME if f.pii else TYPE_NAMES[f.type]
+
+
+def _show(v, f: Field | None = None) -> str:
+    """A value as quoted in a reason; personal data is described, never quoted."""
+    if f is not None and f.pii:
+        return f"a value of type {type(v).__name__}"
     text = json.dumps(v, default=str) if not isinstance(v, str) else repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -224,19 +322,23 @@ def _run_suite(spec: EntitySpec, check: pd.DataFrame, raw: pd.DataFrame) -> list
     batch_definition = _batch_definition()  # creates the GX context the suite needs
     rules = _rules(spec)
     suite = gx.ExpectationSuite(name=f"{spec.source}.{spec.name}")
-    for expectation, _, _ in rules:
-        suite.add_expectation(expectation)
+    for rule in rules:
+        suite.add_expectation(rule.expectation)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": check})
     result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     problems: list[Problem] = []
-    for (_, field, word), outcome in zip(rules, result.results, strict=True):
+    for rule, outcome in zip(rules, result.results, strict=True):
         if outcome.success:
             continue
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
             raise RuntimeError(
                 f"validation of {spec.table} could not run: {outcome.exception_info}"
             )
+        field = spec.field(rule.field)
         for index in outcome.result.get("unexpected_index_list") or []:
-            value = raw.at[index, field]
-            problems.append(Problem(int(index), field, value, word(value)))
+            value = raw.at[index, rule.field]
+            shown = None if field.pii or value is None else str(value)
+            problems.append(
+                Problem(int(index), rule.field, shown, rule.word(value), rule.code, rule.action)
+            )
     return problems

@@ -22,9 +22,9 @@ renamed as (
         {{ json_text('rejection_reason', '$.type.name') }} as rejection_reason_type,
         {{ json_text('current_stage', '$.name') }} as current_stage_name,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('applied_at') }} as applied_at,
-        {{ to_utc_timestamp('rejected_at') }} as rejected_at,
-        {{ to_utc_timestamp('last_activity_at') }} as last_activity_at
+        applied_at,
+        rejected_at,
+        last_activity_at
     from source
 )
 

@@ -1,5 +1,6 @@
--- Personal data stops here: names, emails and phone numbers leave this model
--- only as keyed hashes.
+-- Personal data never reaches this model in plain text: names, emails and
+-- phone numbers were replaced by keyed hashes at ingest (orchestration/ingest/pii.py),
+-- so neither the values nor the secret appear in SQL.
 with source as (
     select * from {{ source('greenhouse', 'candidates') }}
 ),
@@ -8,21 +9,18 @@ renamed as (
     select
         -- ids
         'greenhouse:' || id as candidate_id,
-        -- pseudonymous person key: the first listed email, else the candidate id
-        coalesce(
-            {{ keyed_hash("lower(trim(" ~ json_text('email_addresses', '$[0].value') ~ "))") }},
-            {{ keyed_hash("'greenhouse:' || id") }}
-        ) as candidate_key,
-        -- attributes (hashed)
+        -- pseudonymous person key: the first listed email's hash (the same in
+        -- every source), else the candidate id
+        coalesce(email_addresses, 'greenhouse:' || id) as candidate_key,
+        -- attributes (keyed hashes)
         'greenhouse' as source_system,
-        {{ keyed_hash('lower(trim(first_name))') }} as first_name_hash,
-        {{ keyed_hash('lower(trim(last_name))') }} as last_name_hash,
-        {{ keyed_hash("lower(trim(" ~ json_text('email_addresses', '$[0].value') ~ "))") }} as email_hash,
-        {{ keyed_hash("regexp_replace(" ~ json_text('phone_numbers', '$[0].value') ~ ", '[^0-9+]', '', 'g')") }}
-            as phone_hash,
+        first_name as first_name_hash,
+        last_name as last_name_hash,
+        email_addresses as email_hash,
+        phone_numbers as phone_hash,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        created_at,
+        updated_at
     from source
 )
 

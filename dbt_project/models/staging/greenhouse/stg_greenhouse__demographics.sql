@@ -13,7 +13,7 @@ renamed as (
         {{ json_text('gender', '$.description') }} as gender,
         {{ json_text('veteran_status', '$.message') }} as veteran_status,
         {{ json_text('disability_status', '$.description') }} as disability_status,
-        {{ to_utc_timestamp('submitted_at') }} as submitted_at
+        submitted_at
     from source
 )
 

@@ -23,8 +23,8 @@ renamed as (
         {{ json_text('opening', '$.status') }} as opening_status,
         {{ json_text('opening', '$.close_reason.name') }} as close_reason,
         -- timestamps (UTC)
-        {{ to_utc_timestamp(json_text('opening', '$.opened_at')) }} as opened_at,
-        {{ to_utc_timestamp(json_text('opening', '$.closed_at')) }} as closed_at
+        cast({{ json_text('opening', '$.opened_at') }} as timestamp) as opened_at,
+        cast({{ json_text('opening', '$.closed_at') }} as timestamp) as closed_at
     from openings
 )
 

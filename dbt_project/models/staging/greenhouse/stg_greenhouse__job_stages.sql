@@ -12,8 +12,8 @@ renamed as (
         name as stage_name,
         priority as stage_priority,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        created_at,
+        updated_at
     from source
 )
 

@@ -19,10 +19,10 @@ renamed as (
         coalesce(cast({{ json_text('custom_fields', '$.evergreen') }} as boolean), false) as is_evergreen,
         {{ json_text('custom_fields', '$.employment_type') }} as employment_type,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('opened_at') }} as opened_at,
-        {{ to_utc_timestamp('closed_at') }} as closed_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        created_at,
+        opened_at,
+        closed_at,
+        updated_at
     from source
 )
 

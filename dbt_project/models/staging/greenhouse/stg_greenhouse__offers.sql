@@ -16,11 +16,11 @@ renamed as (
         status as offer_status,
         {{ json_text('opening', '$.opening_id') }} as opening_code,
         -- dates and timestamps (UTC)
-        {{ to_calendar_date('sent_at') }} as sent_date,
-        {{ to_calendar_date('starts_at') }} as start_date,
-        {{ to_utc_timestamp('resolved_at') }} as resolved_at,
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        sent_at as sent_date,
+        starts_at as start_date,
+        resolved_at,
+        created_at,
+        updated_at
     from source
 )
 

@@ -14,10 +14,10 @@ renamed as (
         status as interview_status,
         {{ json_text('interview', '$.name') }} as interview_name,
         -- timestamps (UTC)
-        {{ to_utc_timestamp(json_text('"start"', '$.date_time')) }} as starts_at,
-        {{ to_utc_timestamp(json_text('"end"', '$.date_time')) }} as ends_at,
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        cast({{ json_text('"start"', '$.date_time') }} as timestamp) as starts_at,
+        cast({{ json_text('"end"', '$.date_time') }} as timestamp) as ends_at,
+        created_at,
+        updated_at
     from source
 )
 

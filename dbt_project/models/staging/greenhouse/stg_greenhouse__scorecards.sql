@@ -16,10 +16,10 @@ renamed as (
         interview as interview_name,
         overall_recommendation,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('interviewed_at') }} as interviewed_at,
-        {{ to_utc_timestamp('submitted_at') }} as submitted_at,
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        interviewed_at,
+        submitted_at,
+        created_at,
+        updated_at
     from source
 )
 

@@ -15,8 +15,8 @@ renamed as (
         lower(trim(primary_email_address)) as email,
         coalesce(disabled, false) as is_disabled,
         -- timestamps (UTC)
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        {{ to_utc_timestamp('updated_at') }} as updated_at
+        created_at,
+        updated_at
     from source
 )
 

@@ -8,8 +8,8 @@ renamed as (
         source_system,
         source_system || ':' || application_id as application_id,
         score,
-        {{ to_utc_timestamp('sent_at') }} as sent_at,
-        {{ to_utc_timestamp('submitted_at') }} as submitted_at
+        sent_at,
+        submitted_at
     from source
 )
 

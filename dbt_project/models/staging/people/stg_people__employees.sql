@@ -7,8 +7,8 @@ renamed as (
         employee_id,
         source_system,
         source_system || ':' || application_id as application_id,
-        {{ to_calendar_date('start_date') }} as start_date,
-        {{ to_calendar_date('termination_date') }} as termination_date,
+        start_date,
+        termination_date,
         termination_type
     from source
 )

@@ -9,7 +9,7 @@ renamed as (
         employee_id,
         cast(manager_user_id as varchar) as manager_ats_user_id,
         rating,
-        {{ to_utc_timestamp('submitted_at') }} as submitted_at
+        submitted_at
     from source
 )
 

@@ -7,7 +7,7 @@ renamed as (
         source_system,
         source_system || ':' || job_id as job_id,
         checklist_complete,
-        {{ to_utc_timestamp('held_at') }} as held_at
+        held_at
     from source
 )
 

@@ -4,9 +4,9 @@ with source as (
 
 renamed as (
     select
-        employee_id || ':' || review_date as performance_review_id,
+        employee_id || ':' || cast(review_date as string) as performance_review_id,
         employee_id,
-        {{ to_calendar_date('review_date') }} as review_date,
+        review_date,
         rating,
         scale_min,
         scale_max

@@ -8,7 +8,7 @@ renamed as (
         source_system,
         source_system || ':' || job_id as job_id,
         source_system || ':' || opening_id as opening_id,
-        {{ to_utc_timestamp('held_at') }} as held_at
+        held_at
     from source
 )
 

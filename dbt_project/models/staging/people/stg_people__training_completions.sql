@@ -4,11 +4,11 @@ with source as (
 
 renamed as (
     select
-        lower(trim(user_email)) || ':' || course_code || ':' || completed_at as training_completion_id,
+        lower(trim(user_email)) || ':' || course_code || ':' || {{ utc_iso_text('completed_at') }} as training_completion_id,
         lower(trim(user_email)) as user_email,
         course_code,
-        {{ to_utc_timestamp('completed_at') }} as completed_at,
-        {{ to_utc_timestamp('expires_at') }} as expires_at
+        completed_at,
+        expires_at
     from source
 )
 
