@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -77,11 +78,21 @@ def rows(con, sql: str):
 
 # -- encodings -------------------------------------------------------------------------
 
+
+def _page(items, has_next):
+    return {"data": items, "hasNext": has_next, "next": "abc" if has_next else None}
+
+
 ENCODINGS = {
     "array": json.dumps(APPS),
     "json_lines": "\n".join(json.dumps(a) for a in APPS) + "\n",
     "paged": json.dumps([APPS[:2], APPS[2:]]),
     "paged_json_lines": json.dumps(APPS[:2]) + "\n" + json.dumps(APPS[2:]) + "\n",
+    "page_object": json.dumps(_page(APPS, False), indent=2),
+    "array_of_page_objects": json.dumps([_page(APPS[:2], True), _page(APPS[2:], False)]),
+    "page_objects_json_lines": "\n".join(
+        json.dumps(p) for p in (_page(APPS[:1], True), _page(APPS[1:], False))
+    ),
 }
 
 
@@ -94,8 +105,8 @@ def test_every_encoding_loads_the_same_rows(con, tmp_path, encoding):
         con,
         "select id, candidate_id, prospect, applied_at from raw_greenhouse.applications order by id",
     ) == [
-        (11, 1, None, "2026-02-12T23:30:00-08:00"),
-        (12, 2, None, "2026-02-01T09:00:00Z"),
+        (11, 1, None, datetime(2026, 2, 13, 7, 30)),  # converted to UTC at the door
+        (12, 2, None, datetime(2026, 2, 1, 9, 0)),
         (13, 3, True, None),
     ]
     # nested objects are kept as JSON, undeclared fields in _extra, metadata on every row
@@ -111,7 +122,7 @@ def test_every_encoding_loads_the_same_rows(con, tmp_path, encoding):
 def test_json_lines_records_remember_their_line(tmp_path):
     path = tmp_path / "a.json"
     path.write_text("\n".join(json.dumps(a) for a in APPS))
-    assert [(r.line, r.location) for r in read_json_records(path, "a.json")] == [
+    assert [(r.line, r.location) for r in read_json_records(path, "a.json").records] == [
         (1, "line 1"),
         (2, "line 2"),
         (3, "line 3"),
@@ -176,11 +187,11 @@ def test_csv_without_a_required_column_blocks(con, tmp_path):
 # -- bad rows go to quarantine, the rest loads --------------------------------------------
 
 
-def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path):
+def test_bad_rows_are_quarantined_with_file_line_field_reason_and_action(con, tmp_path):
     bad = [
         *APPS[:2],
         {"id": 14, "status": "active", "applied_at": "2026-02-01T09:00:00Z"},  # no candidate_id
-        {"id": "fourteen", "candidate_id": 4, "status": "active"},  # wrong type
+        {"id": "fourteen", "candidate_id": 4, "status": "active"},  # wrong type of key
         {"id": 16, "candidate_id": 6, "status": "pending"},  # not in the value set
         {
             "id": 17,
@@ -188,24 +199,43 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path)
             "status": "rejected",
             "applied_at": "2026-03-01T00:00:00Z",
             "rejected_at": "2026-02-01T00:00:00Z",
-        },  # time order
+        },  # time order: loaded, with a warning
+        {"id": 18, "candidate_id": 8, "status": "active", "prospect": "maybe"},  # optional field
     ]
     export = write_export(
         tmp_path / "e", {"greenhouse/applications.json": "\n".join(json.dumps(b) for b in bad)}
     )
     result = load(con, export, "applications")
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 2, 4)
-    assert rows(con, "select id from raw_greenhouse.applications order by id") == [(11,), (12,)]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (7, 4, 3)
+    assert (result.rows_flagged, result.fields_nulled) == (1, 1)
+    assert rows(con, "select id, prospect from raw_greenhouse.applications order by id") == [
+        (11, None),
+        (12, None),
+        (17, None),
+        (18, None),
+    ]
     assert rows(
-        con, "select file, line, field, value, reason from raw.quarantine order by line"
+        con,
+        "select file, line, field, value, reason, reason_code, action"
+        " from raw.quarantine order by line",
     ) == [
-        ("greenhouse/applications.json", 3, "candidate_id", None, "required field is missing"),
+        (
+            "greenhouse/applications.json",
+            3,
+            "candidate_id",
+            None,
+            "required field is missing",
+            "missing_required",
+            "dropped",
+        ),
         (
             "greenhouse/applications.json",
             4,
             "id",
             "fourteen",
             "expected an integer id, got 'fourteen'",
+            "wrong_type",
+            "dropped",
         ),
         (
             "greenhouse/applications.json",
@@ -213,6 +243,8 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path)
             "status",
             "pending",
             "'pending' is not one of: active, rejected, hired, converted",
+            "not_in_set",
+            "dropped",
         ),
         (
             "greenhouse/applications.json",
@@ -220,6 +252,17 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(con, tmp_path)
             "rejected_at",
             "2026-02-01T00:00:00Z",
             "rejected_at is before applied_at",
+            "time_order",
+            "flagged",
+        ),
+        (
+            "greenhouse/applications.json",
+            7,
+            "prospect",
+            "maybe",
+            "expected true or false, got 'maybe'",
+            "wrong_type",
+            "nulled",
         ),
     ]
     # the whole record is kept, so nothing is lost
@@ -249,14 +292,15 @@ def test_csv_rows_are_typed_and_bad_rows_quarantined(con, tmp_path):
     )
     export = write_export(tmp_path / "e", {"people/employees.csv": csv})
     result = load(con, export, "employees")
-    assert (result.rows_loaded, result.rows_quarantined) == (1, 3)
+    assert (result.rows_loaded, result.rows_quarantined, result.rows_flagged) == (2, 2, 1)
     assert rows(
-        con, "select employee_id, application_id, start_date from raw_people.employees"
-    ) == [("E1", 11, "2026-03-02")]
-    assert rows(con, "select line, field, reason from raw.quarantine order by line") == [
-        (3, "start_date", "expected a date (YYYY-MM-DD), got '2026-02-30'"),
-        (4, "termination_date", "termination_date is before start_date"),
-        (5, None, "expected 6 fields, got 3"),
+        con,
+        "select employee_id, application_id, start_date from raw_people.employees order by 1",
+    ) == [("E1", "11", date(2026, 3, 2)), ("E3", "13", date(2026, 3, 2))]
+    assert rows(con, "select line, field, reason, action from raw.quarantine order by line") == [
+        (3, "start_date", "expected a date (YYYY-MM-DD), got '2026-02-30'", "dropped"),
+        (4, "termination_date", "termination_date is before start_date", "flagged"),
+        (5, None, "expected 6 fields, got 3", "dropped"),
     ]
 
 
@@ -273,26 +317,78 @@ def test_loading_the_same_file_twice_changes_nothing(con, tmp_path):
     assert rows(con, "select count(*) from raw.load_log") == [(1,)]
 
 
-def test_newer_export_replaces_by_key_and_older_never_does(con, tmp_path):
-    def job(status: str, updated: str) -> dict:
-        return {**JOBS[0], "status": status, "updated_at": updated}
+def job(status: str, updated: str, **more) -> dict:
+    return {**JOBS[0], "status": status, "updated_at": updated, **more}
 
+
+def test_a_new_snapshot_replaces_the_entity_and_counts_what_it_no_longer_holds(con, tmp_path):
     export = tmp_path / "e"
-    write_export(
-        export, {"greenhouse/jobs.json": json.dumps([job("open", "2026-02-01T00:00:00Z")])}
-    )
+    two = [job("open", "2026-02-01T00:00:00Z"), job("open", "2026-02-01T00:00:00Z", id=6)]
+    write_export(export, {"greenhouse/jobs.json": json.dumps(two)})
     load(con, export, "jobs", "load-1")
-    write_export(
-        export, {"greenhouse/jobs.json": json.dumps([job("closed", "2026-03-01T00:00:00+01:00")])}
-    )
-    load(con, export, "jobs", "load-2")
-    assert rows(con, "select status, _load_id from raw_greenhouse.jobs") == [("closed", "load-2")]
+    # the ATS deleted job 6 and reopened job 5 as a draft (older updated_at: still the truth)
     write_export(
         export, {"greenhouse/jobs.json": json.dumps([job("draft", "2026-01-01T00:00:00Z")])}
     )
-    result = load(con, export, "jobs", "load-3")
-    assert result.rows_loaded == 0
-    assert rows(con, "select status, _load_id from raw_greenhouse.jobs") == [("closed", "load-2")]
+    result = load(con, export, "jobs", "load-2")
+    assert (result.rows_loaded, result.rows_deleted) == (1, 1)
+    assert rows(con, "select id, status, _load_id from raw_greenhouse.jobs") == [
+        (5, "draft", "load-2")
+    ]
+    # going back to the first file is a change too: it is loaded again
+    write_export(export, {"greenhouse/jobs.json": json.dumps(two)})
+    assert load(con, export, "jobs", "load-3").status == "loaded"
+    assert rows(con, "select count(*) from raw_greenhouse.jobs") == [(2,)]
+
+
+def test_delta_files_merge_by_key_and_an_older_version_never_wins(con, tmp_path):
+    export = tmp_path / "e"
+    write_export(
+        export,
+        {
+            "greenhouse/jobs.json": json.dumps([job("open", "2026-02-01T00:00:00Z")]),
+            "greenhouse/jobs.delta-01.jsonl": json.dumps(
+                job("closed", "2026-03-01T00:00:00+01:00")
+            ),
+            "greenhouse/jobs.delta-02.jsonl": json.dumps(job("draft", "2026-01-01T00:00:00Z"))
+            + "\n"
+            + json.dumps(job("open", "2026-01-01T00:00:00Z", id=7)),
+        },
+    )
+    result = load(con, export, "jobs", "load-1")
+    assert result.status == "loaded"
+    assert rows(con, "select id, status from raw_greenhouse.jobs order by id") == [
+        (5, "closed"),
+        (7, "open"),
+    ]
+    # a new delta alone is applied on top; the others are not read again
+    write_export(
+        export,
+        {"greenhouse/jobs.delta-03.jsonl": json.dumps(job("draft", "2026-04-01T00:00:00Z", id=7))},
+    )
+    assert load(con, export, "jobs", "load-2").rows_read == 1
+    assert rows(con, "select id, status from raw_greenhouse.jobs order by id") == [
+        (5, "closed"),
+        (7, "draft"),
+    ]
+    assert load(con, export, "jobs", "load-3").status == "unchanged"
+
+
+def test_the_same_key_twice_in_a_file_keeps_the_newest_version_not_the_last_line(con, tmp_path):
+    newer = {**APPS[1], "status": "rejected", "last_activity_at": "2026-03-01T00:00:00Z"}
+    older = {**APPS[1], "status": "active", "last_activity_at": "2026-02-01T00:00:00Z"}
+    export = write_export(
+        tmp_path / "e",
+        {"greenhouse/applications.json": json.dumps([APPS[0], newer, older])},
+    )
+    result = load(con, export, "applications")
+    assert (result.rows_loaded, result.duplicates, result.rows_quarantined) == (2, 1, 0)
+    assert rows(con, "select status from raw_greenhouse.applications where id = 12") == [
+        ("rejected",)
+    ]
+    assert rows(con, "select location, reason_code, reason from raw.quarantine") == [
+        ("item 2", "duplicate_key", "duplicate key id=12: the newer version at item 1 is kept")
+    ]
 
 
 def test_load_source_covers_every_table_of_the_adapter(con, tmp_path):
@@ -329,6 +425,264 @@ def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
     bad = {**good, "exited_at": "2026-01-01T09:00:00-05:00"}
     assert check_records(spec, [Record(good, 1, "line 1")]).problems == []
     problems = check_records(spec, [Record(bad, 1, "line 1")]).problems
-    assert [(p.field, p.reason) for p in problems] == [
-        ("exited_at", "exited_at is before entered_at")
+    assert [(p.field, p.reason, p.action) for p in problems] == [
+        ("exited_at", "exited_at is before entered_at", "flagged")
     ]
+
+
+# -- one rule for timestamps and dates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-02-12T23:30:00-08:00", datetime(2026, 2, 13, 7, 30)),  # across midnight UTC
+        ("2026-02-13T07:30:00.000Z", datetime(2026, 2, 13, 7, 30)),
+        ("2026-02-13T07:30:00", datetime(2026, 2, 13, 7, 30)),  # no offset: UTC
+        ("20250601T100000Z", datetime(2025, 6, 1, 10, 0)),  # ISO 8601 basic form
+        ("2025-05-15T03", datetime(2025, 5, 15, 3, 0)),  # hour precision
+        ("2025-05-15T03:00:00 +05:45", datetime(2025, 5, 14, 21, 15)),  # spaced offset
+        ("2025-05-15", datetime(2025, 5, 15, 0, 0)),
+    ],
+)
+def test_every_timestamp_form_that_validates_is_stored_in_utc(con, tmp_path, text, utc):
+    app = {**APPS[1], "applied_at": text, "rejected_at": None}
+    export = write_export(tmp_path / "e", {"greenhouse/applications.json": json.dumps([app])})
+    assert load(con, export, "applications").rows_loaded == 1
+    assert rows(con, "select applied_at from raw_greenhouse.applications") == [(utc,)]
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-02-30T10:00:00Z", "2026-02-13T25:00Z", "yesterday", "13/02/2026"]
+)
+def test_a_timestamp_that_cannot_convert_is_nulled_and_quarantined_with_its_field(
+    con, tmp_path, text
+):
+    apps = [APPS[0], {**APPS[1], "rejected_at": text}]
+    export = write_export(tmp_path / "e", {"greenhouse/applications.json": json.dumps(apps)})
+    result = load(con, export, "applications")
+    assert (result.rows_loaded, result.fields_nulled) == (2, 1)
+    assert rows(con, "select rejected_at from raw_greenhouse.applications where id = 12") == [
+        (None,)
+    ]
+    assert rows(con, "select field, reason_code, action from raw.quarantine") == [
+        ("rejected_at", "wrong_type", "nulled")
+    ]
+
+
+def test_a_full_timestamp_in_a_date_field_keeps_its_calendar_date_as_written(con, tmp_path):
+    offer = {
+        "id": 1,
+        "version": 1,
+        "application_id": 12,
+        "status": "accepted",
+        "sent_at": "2026-02-10T23:30:00-08:00",  # as extraction tools write Harvest's sent_at
+        "resolved_at": "2026-02-13T07:30:00Z",
+    }
+    export = write_export(tmp_path / "e", {"greenhouse/offers.json": json.dumps([offer])})
+    result = load(con, export, "offers")
+    assert (result.rows_loaded, result.fields_nulled) == (1, 0)
+    assert rows(con, "select sent_at from raw_greenhouse.offers") == [(date(2026, 2, 10),)]
+
+
+def test_nested_timestamps_are_converted_by_the_same_rule(con, tmp_path):
+    jobs = [
+        {
+            **JOBS[0],
+            "openings": [
+                {"id": 1, "opened_at": "2026-01-05T20:00:00-08:00"},
+                {"id": 2, "opened_at": "not a time"},
+            ],
+        }
+    ]
+    export = write_export(tmp_path / "e", {"greenhouse/jobs.json": json.dumps(jobs)})
+    result = load(con, export, "jobs")
+    assert (result.rows_loaded, result.fields_nulled) == (1, 1)
+    assert rows(
+        con,
+        "select openings->'$[0]'->>'opened_at', openings->'$[1]'->>'opened_at'"
+        " from raw_greenhouse.jobs",
+    ) == [("2026-01-06T04:00:00.000000", None)]
+    assert rows(con, "select field, action from raw.quarantine") == [
+        ("openings[].opened_at", "nulled")
+    ]
+
+
+# -- personal data ---------------------------------------------------------------------------
+
+CANDIDATES = [
+    {
+        "id": 1,
+        "first_name": "Aiko",
+        "last_name": "Tanaka",
+        "email_addresses": [{"value": "Aiko.Tanaka@example.com ", "type": "personal"}],
+        "phone_numbers": [{"value": "+1 (555) 010-0199", "type": "mobile"}],
+        "addresses": [{"value": "1 Main St", "type": "home"}],
+    },
+    # exports seen in the wild: plain strings instead of lists of objects
+    {
+        "id": 2,
+        "first_name": "Chloe",
+        "email_addresses": "chloe@example.com",
+        "phone_numbers": "555 0100",
+    },
+    {"id": 3, "first_name": "Zed", "email_addresses": 42, "phone_numbers": {"value": 7}},
+]
+PLAIN_VALUES = ["aiko", "tanaka", "example.com", "555", "main st", "chloe", "zed"]
+
+
+def test_candidate_personal_data_never_reaches_a_table_in_plain_text(con, tmp_path, monkeypatch):
+    monkeypatch.setenv("HIRING_PII_SALT", "s3cret-salt")
+    export = write_export(tmp_path / "e", {"greenhouse/candidates.json": json.dumps(CANDIDATES)})
+    result = load(con, export, "candidates")
+    assert (result.rows_loaded, result.fields_nulled) == (3, 2)
+    everything = str(rows(con, "select * from raw_greenhouse.candidates"))
+    everything += str(rows(con, "select * from raw.quarantine"))
+    assert not [v for v in PLAIN_VALUES if v in everything.lower()]
+    assert "s3cret" not in everything
+    # the same email in any shape and case gives the same key
+    from orchestration.ingest import pii
+
+    assert rows(con, "select email_addresses from raw_greenhouse.candidates where id = 1") == [
+        (pii.keyed_hash("email", "aiko.tanaka@example.com"),)
+    ]
+    assert rows(con, "select reason from raw.quarantine order by field") == [
+        ("expected text or a list of text / {value} objects, got a value of type int",),
+        ("expected text or a list of text / {value} objects, got a value of type dict",),
+    ]
+
+
+def test_an_unparseable_candidate_line_is_quarantined_without_its_text(con, tmp_path):
+    text = json.dumps(CANDIDATES[0]) + "\n" + '{"id": 2, "first_name": "Chloe", "email_ad\n'
+    text += json.dumps({"id": 4}) + "\n"
+    export = write_export(tmp_path / "e", {"greenhouse/candidates.json": text})
+    assert load(con, export, "candidates").rows_quarantined == 1
+    assert "chloe" not in str(rows(con, "select * from raw.quarantine")).lower()
+
+
+# -- encodings -----------------------------------------------------------------------------------
+
+
+def test_a_windows_1252_csv_loads_with_a_warning(con, tmp_path):
+    csv = "user_email,course_code,completed_at,expires_at\njosé@example.com,license_to_hire,2026-01-05T10:00:00Z,\n"
+    path = tmp_path / "e" / "people" / "training_completions.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(csv.encode("cp1252"))
+    offset = csv.encode("cp1252").index(b"\xe9")
+    result = load(con, tmp_path / "e", "training_completions")
+    assert result.rows_loaded == 1
+    assert result.warnings == [
+        f"people/training_completions.csv: not valid UTF-8: byte 0xe9 at byte offset {offset}"
+        " (line 2); read as Windows-1252"
+    ]
+    assert rows(con, "select user_email from raw_people.training_completions") == [
+        ("josé@example.com",)
+    ]
+
+
+def test_an_invalid_byte_in_a_json_lines_file_quarantines_that_line(con, tmp_path):
+    lines = [json.dumps(a).encode() for a in APPS]
+    lines[1] = lines[1].replace(b"rejected", b"rej\xffected")
+    path = tmp_path / "e" / "greenhouse" / "applications.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\n".join(lines))
+    result = load(con, tmp_path / "e", "applications")
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
+    offset = len(lines[0]) + 1 + lines[1].index(b"\xff")
+    assert rows(con, "select line, reason, reason_code from raw.quarantine") == [
+        (2, f"not valid UTF-8: byte 0xff at byte offset {offset}", "encoding")
+    ]
+
+
+def test_an_invalid_byte_in_a_json_array_names_file_line_and_offset(con, tmp_path):
+    data = json.dumps(JOBS, indent=2).encode().replace(b"Engineer", b"Engin\xe9er")
+    path = tmp_path / "e" / "greenhouse" / "jobs.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    result = load(con, tmp_path / "e", "jobs")
+    offset = data.index(b"\xe9")
+    assert result.error == (
+        f"greenhouse/jobs.json line 4: not valid UTF-8: byte 0xe9 at byte offset {offset}"
+    )
+
+
+# -- CSV headers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            "employee_id,source_system,application_id,start_date,termination_date",
+            "header has 5 column names but most rows have 6 fields:"
+            " a column name is missing or extra",
+        ),
+        (
+            "employee_id,source_system,,start_date,termination_date,termination_type",
+            "header column 3 has no name",
+        ),
+        (
+            "employee_id,source_system,start_date,start_date,termination_date,termination_type",
+            "header names column 'start_date' twice",
+        ),
+    ],
+)
+def test_header_problems_are_file_errors_naming_the_column(con, tmp_path, header, message):
+    csv = header + "\nE1,greenhouse,11,2026-03-02,,\nE2,greenhouse,12,2026-03-03,,\n"
+    export = write_export(tmp_path / "e", {"people/employees.csv": csv})
+    result = load(con, export, "employees")
+    assert result.error == f"people/employees.csv line 1: {message}"
+
+
+def test_a_dropped_optional_column_warns_and_keeps_the_stored_values(con, tmp_path):
+    full = (
+        "employee_id,source_system,application_id,start_date,termination_date,termination_type\n"
+        "E1,greenhouse,11,2025-03-02,2026-01-31,voluntary\n"
+    )
+    export = write_export(tmp_path / "e", {"people/employees.csv": full})
+    load(con, export, "employees", "load-1")
+    slim = "employee_id,source_system,application_id,start_date\nE1,greenhouse,11,2025-03-02\nE2,greenhouse,12,2026-03-02\n"
+    write_export(export, {"people/employees.csv": slim})
+    result = load(con, export, "employees", "load-2")
+    assert result.columns_missing == ["termination_date", "termination_type"]
+    assert any("optional column(s) not in the header" in w for w in result.warnings)
+    assert rows(
+        con,
+        "select employee_id, termination_date, termination_type from raw_people.employees order by 1",
+    ) == [("E1", date(2026, 1, 31), "voluntary"), ("E2", None, None)]
+
+
+# -- a broken file blocks; an old raw table is rebuilt ---------------------------------------------
+
+
+def test_a_file_whose_records_mostly_fail_blocks_naming_the_most_common_reason(con, tmp_path):
+    renamed = [
+        {**{k: v for k, v in a.items() if k != "status"}, "application_status": "active"}
+        for a in APPS
+    ]
+    export = write_export(tmp_path / "e", {"greenhouse/applications.json": json.dumps(renamed)})
+    result = load(con, export, "applications")
+    assert result.error == (
+        "greenhouse/applications.json: 3 of 3 records rejected; most common:"
+        " item 0 field status: required field is missing (3 records)"
+    )
+    assert rows(con, "select count(*) from raw_greenhouse.applications") == [(0,)]
+    assert rows(con, "select count(*) from raw.quarantine") == [(0,)]  # nothing half-written
+
+
+def test_a_raw_table_of_an_older_layout_is_rebuilt_from_the_export(con, tmp_path):
+    export = write_export(tmp_path / "e", {"greenhouse/jobs.json": json.dumps(JOBS)})
+    load(con, export, "jobs", "load-1")
+    con.execute("alter table raw_greenhouse.jobs drop column is_template")
+    raw_store.ensure_raw_tables(con)
+    assert load(con, export, "jobs", "load-2").status == "loaded"
+    assert rows(con, "select id, is_template from raw_greenhouse.jobs") == [(5, None)]
+
+
+def test_drop_raw_forgets_everything_loaded(con, tmp_path):
+    export = write_export(tmp_path / "e", {"greenhouse/jobs.json": json.dumps(JOBS)})
+    load(con, export, "jobs", "load-1")
+    raw_store.drop_raw(con)
+    raw_store.ensure_raw_tables(con)
+    assert load(con, export, "jobs", "load-2").status == "loaded"
+    assert rows(con, "select count(*) from raw.load_log") == [(1,)]
