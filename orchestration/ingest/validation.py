@@ -98,13 +98,20 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     elif t == "json":
         ok = kinds.isin((dict, list))
         value = pd.Series(
-            [orjson.dumps(v).decode() if k else None for v, k in zip(raw, ok, strict=True)],
+            [_json_text(v) if k else None for v, k in zip(raw, ok, strict=True)],
             index=raw.index,
             dtype="string",
         )
     else:  # pragma: no cover - specs validate their types
         raise ValueError(t)
     return value, (ok.astype(bool) | raw.isna())
+
+
+def _json_text(value: object) -> str:
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:  # e.g. an integer beyond 64 bits, which orjson refuses
+        return json.dumps(value, default=str)
 
 
 def _pseudonymized(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -218,7 +225,7 @@ def _extra(record: dict, declared: set[str], keep: bool) -> str | None:
         return None
     if not keep:  # may hold personal data (addresses, links to resumes): names only
         extra = {"_dropped_fields": sorted(extra)}
-    return orjson.dumps(extra, default=str).decode()
+    return _json_text(extra)
 
 
 @dataclass(frozen=True)
