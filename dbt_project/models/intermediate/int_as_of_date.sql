@@ -4,7 +4,13 @@
 -- first_event_date lets a test refuse an as-of date before any data.
 {%- set as_of_expression = "cast('" ~ var('as_of') ~ "' as date)" if var('as_of') else 'event_bounds.latest_event_date' %}
 
-with events as (
+with held_interviews as (
+    -- an interview still `scheduled` is a plan, not an event (like an offer's start date)
+    select * from {{ ref('stg_greenhouse__scheduled_interviews') }}
+    where interview_status is null or interview_status != 'scheduled'
+),
+
+events as (
     select applied_at as event_at from {{ ref('stg_greenhouse__applications') }}
     union all
     select rejected_at from {{ ref('stg_greenhouse__applications') }}
@@ -31,9 +37,9 @@ with events as (
     union all
     select closed_at from {{ ref('stg_greenhouse__job_openings') }}
     union all
-    select starts_at from {{ ref('stg_greenhouse__scheduled_interviews') }}
+    select starts_at from held_interviews
     union all
-    select ends_at from {{ ref('stg_greenhouse__scheduled_interviews') }}
+    select ends_at from held_interviews
     union all
     select submitted_at from {{ ref('stg_greenhouse__scorecards') }}
 ),
