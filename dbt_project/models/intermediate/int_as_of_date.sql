@@ -2,7 +2,9 @@
 -- of the latest event in the data. Every model that needs "today" joins this.
 -- Every dated ATS event counts (see the model's YAML); HR files do not.
 -- first_event_date lets a test refuse an as-of date before any data.
-{%- set as_of_expression = "cast('" ~ var('as_of') ~ "' as date)" if var('as_of') else 'event_bounds.latest_event_date' %}
+{%- set as_of_expression = (
+    "cast('" ~ var('as_of') ~ "' as date)" if var('as_of') else 'event_bounds.latest_event_date'
+) %}
 
 with held_interviews as (
     -- an interview still `scheduled` is a plan, not an event (like an offer's start date)

@@ -18,8 +18,9 @@ renamed as (
         {{ json_text('offices', '$[0].name') }} as office_name,
         coalesce(cast({{ json_text('custom_fields', '$.evergreen') }} as boolean), false) as is_evergreen,
         {{ json_text('custom_fields', '$.employment_type') }} as employment_type,
-        -- Harvest `is_template`; read from the undeclared fields until the raw spec declares it
-        coalesce(cast({{ json_text('_extra', '$.is_template') }} as boolean), false) as is_template,
+        -- Harvest `is_template` (the linter's keyword list has it); read from the
+        -- undeclared fields until the raw spec declares it
+        coalesce(cast({{ json_text('_extra', '$.is_template') }} as boolean), false) as is_template,  -- noqa: RF04
         -- timestamps (UTC)
         {{ to_utc_timestamp('created_at') }} as created_at,
         {{ to_utc_timestamp('opened_at') }} as opened_at,
