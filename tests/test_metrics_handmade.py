@@ -93,7 +93,8 @@ def test_status_on_the_as_of_date(handmade_published, app, status):
 
 def test_events_after_as_of_have_not_happened(handmade_published):
     # 3010 applied 2026-04-03; 3008's offer was accepted 2026-04-02
-    assert query(handmade_published, "select count(*) from fct_applications") == [(10,)]
+    # (14 = 3001-3009, 3011 and the 2025 cases 3012-3015; EXPECTED.md)
+    assert query(handmade_published, "select count(*) from fct_applications") == [(14,)]
     assert application(handmade_published, 3008, "offer_status") == "pending"
     assert application(handmade_published, 3008, "time_to_hire_days") is None
 
@@ -218,3 +219,83 @@ def test_marts_hold_no_candidate_names_or_emails(handmade_published):
     for table in tables:
         text = str(query(handmade_published, f'select * from "{table}"')).lower()
         assert not any(n.lower() in text for n in names), table
+
+
+# -- issue 5: reliability cases (EXPECTED.md, "Reliability cases") --------------------
+
+
+def test_as_of_span_counts_every_event_date(handmade_published):
+    # opening 6101 opened 2026-04-10, after every other event; job 105 created 2025-10-20
+    sql = """select cast(first_event_date as varchar), cast(latest_event_date as varchar)
+             from meta_as_of"""
+    assert query(handmade_published, sql) == [("2025-10-20", "2026-04-10")]
+
+
+def test_current_stage_counts_when_there_is_no_stage_history(handmade_published):
+    # 3012: no stays, current stage "Preliminary Phone Screen"
+    assert application(handmade_published, 3012, "furthest_stage") == "recruiter_screen"
+    assert application(handmade_published, 3012, "status") == "active"
+
+
+def test_hire_without_a_hire_date_gets_no_time_to_hire(handmade_published):
+    # 3014: hired in the ATS; no offer, no stage history, no last activity
+    assert application(handmade_published, 3014, "status") == "hired"
+    assert application(handmade_published, 3014, "hired_at") is None
+    assert application(handmade_published, 3014, "time_to_hire_days") is None
+
+
+def test_template_job_openings_are_listed_but_left_out_of_opening_kpis(handmade_published):
+    assert opening(handmade_published, 6001)["time_to_fill_days"] == 45
+    assert opening(handmade_published, 6002)["open_age_days"] == 148
+    flags = query(
+        handmade_published,
+        "select opening_id, is_template from fct_openings where opening_id like 'greenhouse:6%'"
+        " order by opening_id",
+    )
+    assert flags == [("greenhouse:6001", True), ("greenhouse:6002", True)]
+    before_2026 = "select count(*) from kpi_time_to_fill where period_start < '2026-01-01'"
+    assert query(handmade_published, before_2026) == [(0,)]
+    # kpi_open_openings is unchanged: test_open_openings_kpi_excludes_evergreen
+
+
+def test_applications_to_a_template_job_still_count(handmade_published):
+    assert application(handmade_published, 3013, "time_to_hire_days") == 38
+    sql = """select hires_n, median_days from kpi_time_to_hire
+             where period_grain = 'quarter' and period_start = '2025-10-01' and department = ?"""
+    assert one(handmade_published, sql, [ALL]) == (1, 38.0)
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("application_review", (3, 0, 0, 1.0)),  # 3015, a prospect on no job, is left out
+        ("recruiter_screen", (2, 0, 1, 1.0)),  # 3012 in progress through its current stage
+        ("offer", (2, 0, 0, 1.0)),
+    ],
+)
+def test_stage_pass_through_leaves_out_applications_without_a_job(
+    handmade_published, stage, expected
+):
+    assert application(handmade_published, 3015, "job_id") is None
+    sql = """select passed_n, rejected_n, in_progress_n, pass_through_rate from kpi_stage_pass_through
+             where canonical_stage = ? and period_grain = 'quarter' and period_start = '2025-10-01'
+             and department = ?"""
+    assert one(handmade_published, sql, [stage, ALL]) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("check", "failing"),
+    [
+        ("offers_for_applications_not_in_export", 1),  # offer 7011 of application 3999
+        ("stage_stays_for_applications_not_in_export", 1),  # 3999's stay
+        ("hired_without_hire_date", 1),  # 3014
+    ],
+)
+def test_warnings_count_what_they_find(handmade_published, check, failing):
+    warehouse = handmade_published.parent / "warehouse.duckdb"
+    assert query(warehouse, f"select count(*) from test_failures.{check}") == [(failing,)]
+
+
+def test_records_of_applications_not_in_the_export_stay_out_of_the_marts(handmade_published):
+    sql = "select count(*) from fct_application_stages where application_id = 'greenhouse:3999'"
+    assert query(handmade_published, sql) == [(0,)]

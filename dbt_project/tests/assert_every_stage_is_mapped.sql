@@ -1,6 +1,6 @@
--- Every ATS stage name, in the stage history or in a job's interview plan,
--- maps to a canonical stage. Each failing row names an unmapped stage: add it
--- to seeds/stage_mapping.csv.
+-- Every ATS stage name, in the stage history, in a job's interview plan or as
+-- an application's current stage, maps to a canonical stage. Each failing row
+-- names an unmapped stage: add it to seeds/stage_mapping.csv.
 with stage_names as (
     select
         source_system,
@@ -11,6 +11,12 @@ with stage_names as (
         source_system,
         stage_name
     from {{ ref('stg_greenhouse__job_stages') }}
+    union
+    select
+        source_system,
+        current_stage_name
+    from {{ ref('stg_greenhouse__applications') }}
+    where current_stage_name is not null
 ),
 
 mapping as (

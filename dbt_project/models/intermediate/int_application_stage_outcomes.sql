@@ -3,7 +3,8 @@
 -- entered the stage and its outcome there, for pass-through rates.
 -- * Entered: the first stay mapped to the stage; a skipped stage is entered
 --   when the next later stage is entered; the first stage without a stay at
---   the applied date, `hired` at the hire.
+--   the applied date, `hired` at the hire; a stage reached only as the ATS
+--   current stage at its assumed entry (int_applications_resolved).
 -- * Outcome: every stage before the furthest one is passed (a hire's furthest
 --   stage is `hired`); at the furthest stage a rejected or withdrawn
 --   application is rejected, an active one in progress.
@@ -19,12 +20,27 @@ first_stage as (
     select min(stage_order) as first_stage_order from canonical_stages
 ),
 
+stage_entries as (
+    select
+        application_id,
+        canonical_stage_order,
+        entered_at
+    from {{ ref('int_stage_stays_mapped') }}
+    union all
+    select
+        application_id,
+        current_stage_order,
+        current_stage_entered_at
+    from applications
+    where current_stage_order is not null
+),
+
 stay_entries as (
     select
         application_id,
         canonical_stage_order,
         min(entered_at) as entered_at
-    from {{ ref('int_stage_stays_mapped') }}
+    from stage_entries
     group by application_id, canonical_stage_order
 ),
 

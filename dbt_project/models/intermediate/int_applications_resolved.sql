@@ -8,7 +8,12 @@
 -- * status: hired (latest offer accepted, or hired in the ATS) > withdrew
 --   (rejection reason of type 'They rejected us') / rejected > active.
 -- * Hired in the ATS without an accepted offer: hired at the entry of a stage
---   mapped to `hired`, else at the application's last activity.
+--   mapped to `hired`, else at the application's last activity. Hired in the
+--   ATS with none of these (and no offer saying otherwise): hired, hire date
+--   unknown (hired_at null, counted by the test hired_without_hire_date).
+-- * furthest stage: the highest of the stage history and the ATS current
+--   stage, which counts as reached when its entry (int_current_stages_mapped,
+--   else the applied date) is on or before the as-of date.
 -- * Greenhouse `converted` prospect applications live on as the application
 --   they became and are left out.
 with applications as (
@@ -38,6 +43,10 @@ stage_progress as (
     group by application_id
 ),
 
+current_stages as (
+    select * from {{ ref('int_current_stages_mapped') }}
+),
+
 latest_offers as (
     select * from {{ ref('int_offers_latest_per_application') }}
     where is_latest
@@ -64,7 +73,10 @@ joined as (
         candidates.candidate_key,
         coalesce(applications.applied_at, first_stays.first_entered_at, candidates.created_at)
             as applied_at_resolved,
-        stage_progress.furthest_stage_order,
+        stage_progress.furthest_stage_order as history_furthest_stage_order,
+        current_stages.canonical_stage_order as current_stage_order,
+        -- a prospect without stays or applied date: at the candidate's creation, like applied_at
+        coalesce(current_stages.entered_at, candidates.created_at) as current_stage_entered_at,
         latest_offers.offer_outcome,
         latest_offers.resolved_at as offer_resolved_at,
         case
@@ -77,6 +89,7 @@ joined as (
     left join candidates on applications.candidate_id = candidates.candidate_id
     left join first_stays on applications.application_id = first_stays.application_id
     left join stage_progress on applications.application_id = stage_progress.application_id
+    left join current_stages on applications.application_id = current_stages.application_id
     left join latest_offers on applications.application_id = latest_offers.application_id
 ),
 
@@ -90,7 +103,14 @@ resolved as (
         (
             joined.offer_outcome = 'accepted'
             or cast(joined.ats_hired_at as date) <= joined.as_of_date
+            -- hired in the ATS at a date nothing records
+            or (joined.ats_status = 'hired' and joined.ats_hired_at is null and joined.offer_outcome is null)
         ) as is_hired,
+        -- the current stage is reached on the as-of date: it counts beside the history
+        case
+            when cast(joined.current_stage_entered_at as date) <= joined.as_of_date
+                then joined.current_stage_order
+        end as reached_current_stage_order,
         (
             joined.ats_status = 'rejected'
             and cast(coalesce(joined.rejected_at, joined.last_activity_at) as date) <= joined.as_of_date
@@ -102,6 +122,12 @@ resolved as (
 with_status as (
     select
         resolved.*,
+        case
+            when resolved.history_furthest_stage_order is null then resolved.reached_current_stage_order
+            when resolved.reached_current_stage_order > resolved.history_furthest_stage_order
+                then resolved.reached_current_stage_order
+            else resolved.history_furthest_stage_order
+        end as furthest_stage_order,
         case
             when resolved.is_hired then 'hired'
             when resolved.is_ended_by_rejection and resolved.rejection_reason_type = 'They rejected us' then 'withdrew'
@@ -133,7 +159,12 @@ select
     canonical_stages.stage_order as furthest_stage_order,
     with_status.offer_outcome as offer_status,
     case when with_status.offer_outcome = 'accepted' then with_status.offer_resolved_at end
-        as offer_accepted_at
+        as offer_accepted_at,
+    -- the current stage when reached on the as-of date, and its assumed entry
+    with_status.reached_current_stage_order as current_stage_order,
+    case
+        when with_status.reached_current_stage_order is not null then with_status.current_stage_entered_at
+    end as current_stage_entered_at
 from with_status
 cross join stage_bounds
 inner join canonical_stages

@@ -1,4 +1,5 @@
--- Jobs with their department, hiring team and open date.
+-- Jobs with their department, hiring team, open date and the evergreen and
+-- template flags.
 with jobs as (
     select * from {{ ref('stg_greenhouse__jobs') }}
 ),
@@ -16,6 +17,7 @@ select
     teams.hiring_manager_id,
     teams.recruiter_id,
     jobs.is_evergreen,
+    jobs.is_template,
     jobs.created_at,
     coalesce(jobs.opened_at, jobs.created_at) as opened_at,
     jobs.closed_at

@@ -63,6 +63,7 @@ select
     jobs.department,
     jobs.hiring_manager_id,
     jobs.is_evergreen,
+    jobs.is_template,
     coalesce(openings.opened_at, jobs.opened_at) as opened_at,
     openings.closed_at,
     first_fills.hired_at as filled_at,

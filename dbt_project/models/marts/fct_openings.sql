@@ -2,7 +2,8 @@
 -- carry time_to_fill_days (fill date - opened date); openings neither filled
 -- nor closed on the as-of date are open (censored) with open_age_days
 -- (as-of date - opened date). An opening closed without a hire is neither.
--- Evergreen jobs' openings are listed here, flagged, and left out of the KPIs.
+-- Evergreen and template jobs' openings are listed here, flagged, and left
+-- out of the KPIs.
 with openings as (
     select * from {{ ref('int_openings_resolved') }}
 ),
@@ -43,5 +44,6 @@ select
         when coalesce(not is_filled, true) and not is_closed
             then {{ days_between('opened_at', 'as_of_date') }}
     end as open_age_days,
-    is_evergreen
+    is_evergreen,
+    is_template
 from resolved

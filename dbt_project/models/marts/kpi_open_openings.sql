@@ -1,12 +1,13 @@
 -- Openings open (neither filled nor closed) on the as-of date and their age,
--- per department and org-wide. Evergreen jobs' openings are excluded.
+-- per department and org-wide. Evergreen and template jobs' openings are
+-- excluded.
 with open_openings as (
     select
         {{ kpi_department('openings.department') }} as department,
         openings.open_age_days
     from {{ ref('fct_openings') }} as openings
     {{ department_scopes() }}
-    where openings.is_open and not openings.is_evergreen
+    where openings.is_open and not openings.is_evergreen and not openings.is_template
 ),
 
 as_of as (

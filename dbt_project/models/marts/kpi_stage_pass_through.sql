@@ -1,7 +1,8 @@
 -- Pass-through from each canonical stage, by month and quarter the application
 -- entered it, per department and org-wide (outcomes: int_application_stage_outcomes).
 -- pass_through_rate = passed / (passed + rejected); in progress is reported
--- beside it, never in the denominator.
+-- beside it, never in the denominator. Applications without a job (prospects
+-- not yet on a job) are left out: they are in no job's funnel.
 with outcomes as (
     select * from {{ ref('int_application_stage_outcomes') }}
 ),
@@ -22,7 +23,7 @@ periods as (
     inner join applications on outcomes.application_id = applications.application_id
     {{ period_grains() }}
     {{ department_scopes() }}
-    where outcomes.entered_date is not null
+    where outcomes.entered_date is not null and applications.job_id is not null
 ),
 
 counted as (

@@ -1,12 +1,12 @@
 -- Time to fill by month and quarter of the fill date, per department and
--- org-wide. Evergreen jobs' openings are excluded.
+-- org-wide. Evergreen and template jobs' openings are excluded.
 with fills as (
     select
         department,
         cast(filled_at as date) as event_date,
         time_to_fill_days
     from {{ ref('fct_openings') }}
-    where time_to_fill_days is not null and not is_evergreen
+    where time_to_fill_days is not null and not is_evergreen and not is_template
 ),
 
 periods as (

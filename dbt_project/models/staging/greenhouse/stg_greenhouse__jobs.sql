@@ -18,6 +18,9 @@ renamed as (
         {{ json_text('offices', '$[0].name') }} as office_name,
         coalesce(cast({{ json_text('custom_fields', '$.evergreen') }} as boolean), false) as is_evergreen,
         {{ json_text('custom_fields', '$.employment_type') }} as employment_type,
+        -- Harvest `is_template`: a job template, not a requisition (the linter's
+        -- keyword list has the name)
+        coalesce(is_template, false) as is_template,  -- noqa: RF04
         -- timestamps (UTC)
         created_at,
         opened_at,
