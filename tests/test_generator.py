@@ -552,3 +552,62 @@ def test_demo_has_the_lever_edge_cases():
     assert "signed" in {o["status"] for o in d["lever_offers"]}
     # both ATSs in the HR files
     assert {e["source_system"] for e in d["employees"]} == {"greenhouse", "lever"}
+
+
+# --- the hand-made Lever export (tests/fixtures/lever_export) -------------------
+
+LEVER_FIXTURE = REPO / "tests" / "fixtures" / "lever_export"
+
+
+def utc_day(millis: int) -> str:
+    return datetime.fromtimestamp(millis / 1000, UTC).date().isoformat()
+
+
+def test_handmade_lever_export_holds_what_expected_md_computes_from():
+    """The raw facts EXPECTED.md starts from, so a typo in the data cannot hide."""
+    d = load(LEVER_FIXTURE)
+    text = {p.stem: p.read_text() for p in (LEVER_FIXTURE / "lever").glob("*.json")}
+    # every reader shape is used
+    assert len(text["opportunities"].splitlines()) == 2  # JSON Lines of pages
+    assert json.loads(text["applications"])[0]["hasNext"] is True  # array of pages
+    assert json.loads(text["postings"])["hasNext"] is False  # one page
+    assert "hasNext" not in json.loads(text["requisitions"])[0]  # plain array
+    assert "status" in json.loads(text["archive_reasons"].splitlines()[0])  # JSON Lines of objects
+
+    reasons = {r["id"]: r["text"] for r in d["lever_archive_reasons"]}
+    apps = {a["id"][-1]: a for a in d["lever_applications"]}
+    ended = {
+        n: (reasons[a["archived"]["reason"]], utc_day(a["archived"]["archivedAt"]))
+        for n, a in apps.items()
+        if a["archived"]
+    }
+    assert {n: utc_day(a["createdAt"]) for n, a in apps.items()} == {
+        "1": "2026-01-10",
+        "2": "2026-02-02",
+        "3": "2026-01-12",
+        "4": "2026-02-03",
+        "5": "2026-01-15",
+        "6": "2026-03-02",
+    }
+    assert ended == {
+        "1": ("Hired", "2026-02-13"),
+        "2": ("Hired", "2026-03-09"),
+        "3": ("Withdrew", "2026-01-21"),
+        "4": ("Underqualified", "2026-02-05"),
+        "5": ("Offer declined", "2026-02-20"),
+    }
+    requisitions = {r["requisitionCode"]: r for r in d["lever_requisitions"]}
+    assert {c: (utc_day(r["createdAt"]), r["status"]) for c, r in requisitions.items()} == {
+        "NW-0001": ("2026-01-05", "closed"),
+        "NW-0002": ("2026-02-02", "open"),
+    }
+    assert apps["1"]["requisitionForHire"]["id"] == requisitions["NW-0001"]["id"]
+    assert [apps[n]["requisitionForHire"] for n in "23456"] == [None] * 5
+    assert {o["opportunityId"][-1]: o["status"] for o in d["lever_offers"]} == {
+        "1": "signed",
+        "2": "signed",
+        "5": "denied",
+        "6": "sent",
+    }
+    employees = {e["application_id"] for e in d["employees"]}
+    assert employees == {apps["1"]["id"], apps["2"]["id"]}
