@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from urllib.parse import quote
+
+import orjson
 
 PAGE_SIZE = 500  # Harvest's largest per_page
 
 
 def _dump(value) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    # orjson writes the same compact UTF-8 text as json.dumps(separators=(",", ":"),
+    # ensure_ascii=False) for these records (no floats), several times faster
+    return orjson.dumps(value).decode()
 
 
 def write_json_array(path: Path, rows: list[dict]) -> int:
