@@ -611,3 +611,12 @@ def test_handmade_lever_export_holds_what_expected_md_computes_from():
     }
     employees = {e["application_id"] for e in d["employees"]}
     assert employees == {apps["1"]["id"], apps["2"]["id"]}
+
+
+def test_a_lever_contact_is_one_person_across_opportunities(export):
+    _, _, d = export
+    people = defaultdict(set)
+    for o in d["lever_opportunities"]:
+        people[o["contact"]].add((o["name"], tuple(o["emails"])))
+    assert all(len(v) == 1 for v in people.values())
+    assert len(people) < len(d["lever_opportunities"])  # someone applied twice

@@ -307,14 +307,19 @@ def assign_candidates(apps: Applications, job_lever: np.ndarray, rng: np.random.
     candidate records)."""
     n = apps.id.size
     later = np.arange(n)
-    pick = np.floor(rng.random(n) * later).astype(np.int64)
+    # an earlier application of the same ATS, uniformly (applications are in time order)
+    lever = apps.has_job & job_lever[np.maximum(apps.job, 0)]
+    draw = rng.random(n)
+    pick = np.empty(n, dtype=np.int64)
+    for group in (lever, ~lever):
+        members = np.flatnonzero(group)
+        pick[members] = members[np.floor(draw[members] * np.arange(members.size)).astype(np.int64)]
     again = (
         (rng.random(n) < REAPPLY_SHARE)
-        & (later > 0)
+        & (pick < later)
         & apps.has_job
         & apps.has_job[pick]
         & (apps.job[pick] != apps.job)
-        & (job_lever[np.maximum(apps.job[pick], 0)] == job_lever[np.maximum(apps.job, 0)])
         & (apps.status[pick] != HIRED)
         & (apps.started_at - apps.started_at[pick] > REAPPLY_GAP_DAYS * DAY)
     )

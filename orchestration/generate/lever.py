@@ -33,6 +33,7 @@ from .company import (
     OFFICES,
     REJECTION_REASONS,
     SOURCES,
+    THEY_REJECTED,
     Company,
 )
 from .interviews import Interviews
@@ -86,7 +87,7 @@ OFFER_DECLINED = "Offer declined"  # any candidate-side end at the Offer stage
 
 ORIGIN = {"Referral": "referred", "Agency": "agency"}  # others: applied, or sourced
 FEEDBACK_RATING = ("1 - Strong No Hire", "2 - No Hire", "3 - Hire", "4 - Strong Hire", None)
-ACCESS_ROLE = {"recruiter": "admin", "coordinator": "team member", "sourcer": "team member"}
+ACCESS_ROLE = {"recruiter": "admin", "interviewer": "interviewer"}  # others: "team member"
 
 # Catalogue ids do not depend on the seed: an account's configuration.
 _NAMESPACE = uuid.UUID("6f1c2d1e-93a4-4c1b-8f4e-2f5b1a7c9d30")
@@ -243,9 +244,7 @@ def _users(company: Company, refs: Refs) -> list[dict]:
             "name": names[i],
             "username": emails[i].split("@")[0],
             "email": emails[i],
-            "accessRole": ACCESS_ROLE.get(u.role[i], "interviewer")
-            if u.role[i] != "hiring_manager"
-            else "team member",
+            "accessRole": ACCESS_ROLE.get(u.role[i], "team member"),
             "photo": None,
             "createdAt": c,
             "deactivatedAt": None,
@@ -340,7 +339,7 @@ def _archive_reason(apps: Applications, a: np.ndarray) -> list[str | None]:
             texts.append(HIRED_REASON)
         elif reason < 0:
             texts.append(None)
-        elif offer >= 0 and REJECTION_REASONS[reason][1] == "They rejected us":
+        elif offer >= 0 and REJECTION_REASONS[reason][1] == THEY_REJECTED:
             texts.append(OFFER_DECLINED)
         else:
             texts.append(REASON_TEXT[REJECTION_REASONS[reason][0]])
@@ -358,9 +357,11 @@ def _opportunities(company, apps, openings, last_activity, refs, req_code, rng):
     recruiter = refs.user[j.recruiter[job]]
     sourcer = refs.user[j.sourcer[job]]
     manager = refs.user[company.managers.user[j.manager[job]]]
-    first = rng.integers(0, len(FIRST_NAMES), n)
-    last = rng.integers(0, len(LAST_NAMES), n)
-    phone = rng.integers(0, 10_000_000, n)
+    # one person per contact: a contact who applies twice keeps their name
+    contacts, person = np.unique(apps.candidate[a], return_inverse=True)
+    first = rng.integers(0, len(FIRST_NAMES), contacts.size)[person]
+    last = rng.integers(0, len(LAST_NAMES), contacts.size)[person]
+    phone = rng.integers(0, 10_000_000, contacts.size)[person]
     entered_ms = np.array(ms(apps.entered[a].ravel()), dtype=object).reshape(apps.entered[a].shape)
     reasons = _archive_reason(apps, a)
     ended = ms(apps.ended_at[a])
