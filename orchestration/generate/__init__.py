@@ -147,17 +147,17 @@ class _GreenhouseFilter:
         self.departments = {d.name for d in DEPARTMENTS if d.ats == "lever"}
 
     def keep(self, name: str, rows: list[dict]) -> list[dict]:
-        if name in ("applications", "candidates", "jobs", "users"):
-            drop = {
-                "applications": self.apps,
-                "candidates": self.candidates,
-                "jobs": self.jobs,
-                "users": self.users,
-            }[name]
-            return [r for r in rows if r["id"] not in drop]
-        if name in ("application_stages", "scheduled_interviews", "scorecards", "demographics"):
+        by_id = {
+            "applications": self.apps,
+            "candidates": self.candidates,
+            "jobs": self.jobs,
+            "users": self.users,
+        }
+        if name in by_id:
+            return [r for r in rows if r["id"] not in by_id[name]]
+        if name in ("application_stages", "scheduled_interviews", "scorecards", "offers"):
             return [r for r in rows if r["application_id"] not in self.apps]
-        if name in ("offers",):
+        if name == "demographics":  # Lever's EEO data is not generated
             return [r for r in rows if r["application_id"] not in self.apps]
         if name == "job_stages":
             return [r for r in rows if r["job_id"] not in self.jobs]
