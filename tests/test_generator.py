@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.generate import generate_export
-from orchestration.generate.company import STAGE_NAMES
+from orchestration.generate import LEVER_ENCODING, generate_export
+from orchestration.generate.company import ACQUIRED_AT, DEPARTMENTS, STAGE_NAMES
+from orchestration.generate.lever import ARCHIVE_REASONS, LEVER_PIPELINE
 from orchestration.ingest.readers import read_json_records
 from orchestration.ingest.specs import GREENHOUSE, PEOPLE
 
@@ -20,6 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "seeds" / "demo"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|[+-]\d{2}:\d{2})$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+N_APPS = 1500  # enough for the acquired departments to hire a few people
+LEVER_DEPARTMENTS = {d.name for d in DEPARTMENTS if d.ats == "lever"}
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -28,11 +32,32 @@ def files_of(root: Path) -> dict[str, bytes]:
     }
 
 
+def lever_rows(path: Path) -> list[dict]:
+    """The objects of a Lever file in any of the shapes Lever users save: one response
+    page, an array of pages, JSON Lines of pages, a plain array or JSON Lines of objects."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        values = [json.loads(text)]
+    except json.JSONDecodeError:
+        values = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if len(values) == 1 and isinstance(values[0], list):
+        values = values[0]
+    rows = []
+    for value in values:
+        if isinstance(value, dict) and set(value) <= {"data", "hasNext", "next"}:
+            rows += value["data"]
+        else:
+            rows.append(value)
+    return rows
+
+
 def load(root: Path) -> dict[str, list[dict]]:
-    """Every file through the project's own readers."""
+    """Every file through the project's own readers (Lever files: `lever_<name>`)."""
     data = {}
     for p in sorted((root / "greenhouse").glob("*.json")):
         data[p.stem] = [r.data for r in read_json_records(p, p.name)]
+    for p in sorted((root / "lever").glob("*.json")):
+        data[f"lever_{p.stem}"] = lever_rows(p)
     for p in sorted((root / "people").glob("*.csv")):
         with p.open(newline="", encoding="utf-8") as handle:
             data[p.stem] = [
@@ -48,7 +73,7 @@ def ts(text: str) -> datetime:
 @pytest.fixture(scope="module")
 def export(tmp_path_factory) -> tuple[Path, dict[str, int], dict[str, list[dict]]]:
     root = tmp_path_factory.mktemp("export")
-    counts = generate_export(root, applications=600, seed=11)
+    counts = generate_export(root, applications=N_APPS, seed=11)
     return root, counts, load(root)
 
 
@@ -63,18 +88,24 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path):
     assert a == b
     assert a.keys() == c.keys()
     differing = [name for name in a if a[name] != c[name]]
-    # the fixed catalogues (departments, offices, sources, reasons) are the same for every seed
+    # the fixed catalogues (departments, offices, sources, reasons, Lever's pipeline and
+    # archive reasons) are the same for every seed
     assert set(a) - set(differing) == {
         "greenhouse/departments.json",
         "greenhouse/offices.json",
         "greenhouse/sources.json",
         "greenhouse/rejection_reasons.json",
+        "lever/stages.json",
+        "lever/archive_reasons.json",
+    }
+    assert {name for name in a if name.startswith("lever/")} == {
+        f"lever/{name}.json" for name in LEVER_ENCODING
     }
 
 
 def test_committed_demo_is_the_default_export(tmp_path):
     counts = generate_export(tmp_path, 2000, 7)
-    assert counts["greenhouse/applications.json"] == 2000
+    assert counts["greenhouse/applications.json"] + counts["lever/applications.json"] == 2000
     assert files_of(DEMO) == files_of(tmp_path)
     assert sum(len(b) for b in files_of(DEMO).values()) < 5_000_000
 
@@ -84,22 +115,45 @@ def test_committed_demo_is_the_default_export(tmp_path):
 
 def test_counts_match_rows_and_every_documented_file_exists(export):
     root, counts, data = export
-    expected = {f"greenhouse/{s.name}.json" for s in GREENHOUSE} | {
-        f"people/{s.name}.csv" for s in PEOPLE
-    }
+    expected = (
+        {f"greenhouse/{s.name}.json" for s in GREENHOUSE}
+        | {f"people/{s.name}.csv" for s in PEOPLE}
+        | {f"lever/{name}.json" for name in LEVER_ENCODING}
+    )
     assert set(counts) == expected
     for name, n in counts.items():
-        assert len(data[Path(name).stem]) == n, name
-    assert counts["greenhouse/applications.json"] == 600
+        key = f"lever_{Path(name).stem}" if name.startswith("lever/") else Path(name).stem
+        assert len(data[key]) == n, name
+    assert counts["greenhouse/applications.json"] + counts["lever/applications.json"] == N_APPS
 
 
 def test_file_encodings_cover_array_json_lines_and_pages(export):
-    root, _, _ = export
+    root, counts, _ = export
     pages = json.loads((root / "greenhouse/applications.json").read_text())
-    assert [len(p) for p in pages] == [500, 100]
+    n = counts["greenhouse/applications.json"]
+    assert [len(p) for p in pages] == [500] * (n // 500) + [n % 500]
     first_line = (root / "greenhouse/application_stages.json").read_text().splitlines()[0]
     assert isinstance(json.loads(first_line), dict)
     assert isinstance(json.loads((root / "greenhouse/jobs.json").read_text())[0], dict)
+
+
+def test_lever_files_use_every_shape_lever_users_save(export):
+    root, counts, _ = export
+    lever = root / "lever"
+    # one response page
+    page = json.loads((lever / "postings.json").read_text())
+    assert set(page) == {"data", "hasNext"} and page["hasNext"] is False
+    # an array of pages, each but the last pointing at the next
+    pages = json.loads((lever / "applications.json").read_text())
+    assert [len(p["data"]) for p in pages][:-1] == [100] * (len(pages) - 1)
+    assert all(p["hasNext"] and p["next"] for p in pages[:-1]) and not pages[-1]["hasNext"]
+    assert sum(len(p["data"]) for p in pages) == counts["lever/applications.json"] > 100
+    # JSON Lines of pages
+    lines = (lever / "opportunities.json").read_text().splitlines()
+    assert len(lines) > 1 and all(set(json.loads(x)) >= {"data", "hasNext"} for x in lines)
+    # a plain array and JSON Lines of objects
+    assert "id" in json.loads((lever / "feedback.json").read_text())[0]
+    assert "id" in json.loads((lever / "interviews.json").read_text().splitlines()[0])
 
 
 @pytest.mark.parametrize("spec", GREENHOUSE + PEOPLE, ids=lambda s: s.name)
@@ -120,7 +174,9 @@ def test_documented_fields_have_documented_types(export, spec):
                     f.name,
                     value,
                 )
-            elif f.type in ("id", "int"):
+            elif f.type == "id":  # people files: a Greenhouse id or a Lever UUID
+                assert re.fullmatch(r"\d+", value) or UUID.match(value), (spec.name, f.name)
+            elif f.type == "int":
                 assert re.fullmatch(r"\d+", value), (spec.name, f.name, value)
             elif f.type == "timestamp":
                 assert TIMESTAMP.match(value), (spec.name, f.name, value)
@@ -184,20 +240,32 @@ def test_every_reference_points_at_an_existing_object(export):
     for dem in d["demographics"]:
         assert dem["candidate_id"] == apps[dem["application_id"]]["candidate_id"]
 
+    # people rows about Greenhouse (Lever rows: test_people_lever_rows_point_at_lever_objects)
+    def gh(name):
+        return [r for r in d[name] if r["source_system"] == "greenhouse"]
+
     hired = {i for i, a in apps.items() if a["status"] == "hired"}
     employees = {e["employee_id"]: e for e in d["employees"]}
-    assert {int(e["application_id"]) for e in employees.values()} == hired
+    assert {int(e["application_id"]) for e in gh("employees")} == hired
     for name in ("performance_reviews", "hiring_manager_surveys"):
         assert all(r["employee_id"] in employees for r in d[name])
-    assert all(int(r["manager_user_id"]) in ids["users"] for r in d["hiring_manager_surveys"])
-    assert all(int(r["application_id"]) in apps for r in d["candidate_surveys"])
-    emails = {u["primary_email_address"] for u in d["users"]}
-    assert all(r["user_email"] in emails for r in d["training_completions"])
-    assert all(int(r["job_id"]) in ids["jobs"] for r in d["intake_meetings"] + d["retrospectives"])
     assert all(
-        int(r["interview_id"]) in ids["scheduled_interviews"] for r in d["interview_talk_time"]
+        int(r["manager_user_id"]) in ids["users"]
+        for r in d["hiring_manager_surveys"]
+        if employees[r["employee_id"]]["source_system"] == "greenhouse"
     )
-    assert all(int(r["opening_id"]) in openings for r in d["retrospectives"] if r["opening_id"])
+    assert all(int(r["application_id"]) in apps for r in gh("candidate_surveys"))
+    emails = {u["primary_email_address"] for u in d["users"]} | {
+        u["email"] for u in d["lever_users"]
+    }
+    assert all(r["user_email"] in emails for r in d["training_completions"])
+    assert all(
+        int(r["job_id"]) in ids["jobs"] for r in gh("intake_meetings") + gh("retrospectives")
+    )
+    assert all(
+        int(r["interview_id"]) in ids["scheduled_interviews"] for r in gh("interview_talk_time")
+    )
+    assert all(int(r["opening_id"]) in openings for r in gh("retrospectives") if r["opening_id"])
 
 
 def test_stage_histories_are_consistent(export):
@@ -255,6 +323,10 @@ def test_stage_names_are_all_known_and_documented(export):
     assert used <= set(STAGE_NAMES)
     readme = (REPO / "seeds" / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in STAGE_NAMES)
+    lever_stages = [s["text"] for s in d["lever_stages"]]
+    assert lever_stages == [text for _, text, _ in LEVER_PIPELINE]
+    assert all(f"`{name}`" in readme for name in lever_stages)
+    assert all(f"`{text}`" in readme for text, _ in ARCHIVE_REASONS)
 
 
 # --- shape of the company ------------------------------------------------------
@@ -308,3 +380,243 @@ def test_demo_has_the_edge_cases_loaders_and_metrics_must_handle():
     assert {e["termination_type"] for e in d["employees"]} >= {None, "voluntary"}
     assert {r["course_code"] for r in d["training_completions"]} >= {"license_to_hire"}
     assert any(r["submitted_at"] is None for r in d["candidate_surveys"])
+
+
+# --- the acquired company on Lever ---------------------------------------------
+
+
+def lever_ids(d: dict[str, list[dict]]) -> dict[str, set[str]]:
+    return {
+        name[6:]: {r["id"] for r in rows} for name, rows in d.items() if name.startswith("lever_")
+    }
+
+
+def test_lever_ids_are_uuids_and_no_object_is_in_both_atss(export):
+    root, counts, d = export
+    ids = lever_ids(d)
+    every = [r["id"] for name, rows in d.items() if name.startswith("lever_") for r in rows]
+    stage_ids = ids["stages"]
+    assert all(UUID.match(i) for i in every if i not in stage_ids)
+    assert {"lead-new", "applicant-new", "offer"} <= stage_ids  # Lever's built-in stages
+    assert len(every) == len(set(every)), "a Lever id is used twice"
+    # Greenhouse ids are integers; prefixed as the warehouse keys them, no key is shared
+    gh_keys = {f"greenhouse:{r['id']}" for name in GREENHOUSE_OBJECTS for r in d[name]}
+    assert gh_keys.isdisjoint({f"lever:{i}" for i in every})
+    # each application, job, candidate and user lives in exactly one ATS
+    assert len(d["applications"]) + len(d["lever_applications"]) == N_APPS
+    assert {j["departments"][0]["name"] for j in d["jobs"]}.isdisjoint(LEVER_DEPARTMENTS)
+    assert {p["categories"]["department"] for p in d["lever_postings"]} == LEVER_DEPARTMENTS
+    assert {d_["name"] for d_ in d["departments"]}.isdisjoint(LEVER_DEPARTMENTS)
+    gh_people = {u["primary_email_address"] for u in d["users"]}
+    assert gh_people.isdisjoint(u["email"] for u in d["lever_users"])
+    gh_candidates = {e["value"] for c in d["candidates"] for e in c["email_addresses"]}
+    assert gh_candidates.isdisjoint(e for o in d["lever_opportunities"] for e in o["emails"])
+
+
+GREENHOUSE_OBJECTS = ("applications", "candidates", "jobs", "users", "offers", "scorecards")
+
+
+def test_lever_departments_hire_only_after_the_acquisition(export):
+    _, _, d = export
+    acquired = ACQUIRED_AT * 1000
+    times = (
+        [p["createdAt"] for p in d["lever_postings"]]
+        + [r["createdAt"] for r in d["lever_requisitions"]]
+        + [o["createdAt"] for o in d["lever_opportunities"]]
+        + [c["updatedAt"] for o in d["lever_opportunities"] for c in o["stageChanges"]]
+        + [a["createdAt"] for a in d["lever_applications"]]
+        + [o["createdAt"] for o in d["lever_offers"]]
+    )
+    interviews = [i["date"] for i in d["lever_interviews"]]  # some are booked for later
+    assert times and min(times + interviews) >= acquired
+    end = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
+    assert max(times) < end
+    greenhouse_times = [ts(j["created_at"]).timestamp() for j in d["jobs"]]
+    assert min(greenhouse_times) < ACQUIRED_AT  # Greenhouse hired all along
+
+
+def test_lever_objects_are_consistent(export):
+    _, _, d = export
+    ids = lever_ids(d)
+    stage_index = {s["id"]: n for n, s in enumerate(d["lever_stages"])}
+    reasons = {r["id"]: r for r in d["lever_archive_reasons"]}
+    postings = {p["id"]: p for p in d["lever_postings"]}
+    requisitions = {r["id"]: r for r in d["lever_requisitions"]}
+    apps = {a["id"]: a for a in d["lever_applications"]}
+    offers = defaultdict(list)
+    for o in d["lever_offers"]:
+        offers[o["opportunityId"]].append(o)
+        assert o["posting"] in postings
+        assert o["createdAt"] <= o["approvedAt"] <= o["sentAt"]
+    hires_of_requisition = defaultdict(list)
+    for opp in d["lever_opportunities"]:
+        changes = opp["stageChanges"]
+        assert changes and [c["updatedAt"] for c in changes] == sorted(
+            c["updatedAt"] for c in changes
+        )
+        assert all(stage_index[c["toStageId"]] == c["toStageIndex"] for c in changes)
+        assert opp["stage"] == changes[-1]["toStageId"]
+        assert opp["lastAdvancedAt"] == changes[-1]["updatedAt"]
+        assert all(c["userId"] is None or c["userId"] in ids["users"] for c in changes)
+        (app_id,) = opp["applications"]
+        app = apps[app_id]
+        assert app["opportunityId"] == opp["id"] and app["createdAt"] == opp["createdAt"]
+        assert app["archived"] == opp["archived"]
+        assert app["posting"] in postings
+        assert app["postingHiringManager"] == postings[app["posting"]]["hiringManager"]
+        hired = (
+            opp["archived"] is not None and reasons[opp["archived"]["reason"]]["status"] == "hired"
+        )
+        if opp["archived"]:
+            assert opp["archived"]["archivedAt"] >= changes[-1]["updatedAt"]
+        assert hired == (app["requisitionForHire"] is not None)
+        signed = any(o["status"] == "signed" for o in offers[opp["id"]])
+        # a hire signed its offer; a signed offer is a hire or not yet archived as one
+        assert signed >= hired and (hired or not signed or opp["archived"] is None)
+        if hired:
+            req = requisitions[app["requisitionForHire"]["id"]]
+            assert req["requisitionCode"] == app["requisitionForHire"]["requisitionCode"]
+            assert app["posting"] in req["postings"]
+            assert req["createdAt"] <= opp["archived"]["archivedAt"]
+            assert changes[-1]["toStageId"] == "offer"
+            hires_of_requisition[req["id"]].append(app_id)
+    for req in requisitions.values():
+        assert req["headcountTotal"] == 1
+        assert req["headcountHired"] == len(hires_of_requisition[req["id"]]) <= 1
+        assert all(
+            req["requisitionCode"] in postings[p]["requisitionCodes"] for p in req["postings"]
+        )
+        if req["status"] == "open":
+            assert req["headcountHired"] == 0
+    forms = {}
+    for iv in d["lever_interviews"]:
+        assert iv["opportunityId"] in ids["opportunities"] and iv["stage"] in stage_index
+        assert all(p["id"] in ids["users"] for p in iv["interviewers"])
+        assert iv["duration"] > 0 and iv["canceledAt"] is None
+        forms.update({f: iv for f in iv["feedbackForms"]})
+    assert set(forms) == ids["feedback"]
+    for fb in d["lever_feedback"]:
+        iv = forms[fb["id"]]
+        assert fb["interview"] == iv["id"] and fb["opportunityId"] == iv["opportunityId"]
+        assert fb["user"] in {p["id"] for p in iv["interviewers"]}
+        assert fb["completedAt"] > iv["date"]
+    assert all(p["hiringManager"] in ids["users"] for p in postings.values())
+
+
+def test_people_lever_rows_point_at_lever_objects(export):
+    _, _, d = export
+    ids = lever_ids(d)
+
+    def lever(name):
+        rows = [r for r in d[name] if r["source_system"] == "lever"]
+        assert rows, name
+        return rows
+
+    reasons = {r["id"]: r["status"] for r in d["lever_archive_reasons"]}
+    hired = {
+        a["id"]
+        for a in d["lever_applications"]
+        if a["archived"] and reasons[a["archived"]["reason"]] == "hired"
+    }
+    employees = {e["employee_id"]: e for e in d["employees"]}
+    # application_id: the Lever application id (not the opportunity id)
+    assert {e["application_id"] for e in lever("employees")} == hired
+    assert {r["application_id"] for r in lever("candidate_surveys")} <= ids["applications"]
+    # job_id: the Lever posting id; opening_id: the Lever requisition id
+    assert {r["job_id"] for r in lever("intake_meetings")} <= ids["postings"]
+    retros = lever("retrospectives")
+    assert {r["job_id"] for r in retros} <= ids["postings"]
+    assert {r["opening_id"] for r in retros if r["opening_id"]} <= ids["requisitions"]
+    # interview_id: the Lever interview id; user ids: Lever user ids
+    talk = lever("interview_talk_time")
+    assert {r["interview_id"] for r in talk} <= ids["interviews"]
+    assert {r["user_id"] for r in talk if r["user_id"]} <= ids["users"]
+    lever_surveys = [
+        r
+        for r in d["hiring_manager_surveys"]
+        if employees[r["employee_id"]]["source_system"] == "lever"
+    ]
+    assert {r["manager_user_id"] for r in lever_surveys} <= ids["users"]
+    lever_emails = {u["email"] for u in d["lever_users"]}
+    assert any(r["user_email"] in lever_emails for r in d["training_completions"])
+
+
+def test_demo_has_the_lever_edge_cases():
+    d = load(DEMO)
+    reasons = {r["id"]: r["text"] for r in d["lever_archive_reasons"]}
+    used = {reasons[o["archived"]["reason"]] for o in d["lever_opportunities"] if o["archived"]}
+    assert {"Hired", "Withdrew", "Underqualified"} <= used
+    assert any(o["archived"] is None for o in d["lever_opportunities"])
+    assert any(o["origin"] == "sourced" for o in d["lever_opportunities"])
+    assert {"open", "closed"} == {r["status"] for r in d["lever_requisitions"]}
+    assert "signed" in {o["status"] for o in d["lever_offers"]}
+    # both ATSs in the HR files
+    assert {e["source_system"] for e in d["employees"]} == {"greenhouse", "lever"}
+
+
+# --- the hand-made Lever export (tests/fixtures/lever_export) -------------------
+
+LEVER_FIXTURE = REPO / "tests" / "fixtures" / "lever_export"
+
+
+def utc_day(millis: int) -> str:
+    return datetime.fromtimestamp(millis / 1000, UTC).date().isoformat()
+
+
+def test_handmade_lever_export_holds_what_expected_md_computes_from():
+    """The raw facts EXPECTED.md starts from, so a typo in the data cannot hide."""
+    d = load(LEVER_FIXTURE)
+    text = {p.stem: p.read_text() for p in (LEVER_FIXTURE / "lever").glob("*.json")}
+    # every reader shape is used
+    assert len(text["opportunities"].splitlines()) == 2  # JSON Lines of pages
+    assert json.loads(text["applications"])[0]["hasNext"] is True  # array of pages
+    assert json.loads(text["postings"])["hasNext"] is False  # one page
+    assert "hasNext" not in json.loads(text["requisitions"])[0]  # plain array
+    assert "status" in json.loads(text["archive_reasons"].splitlines()[0])  # JSON Lines of objects
+
+    reasons = {r["id"]: r["text"] for r in d["lever_archive_reasons"]}
+    apps = {a["id"][-1]: a for a in d["lever_applications"]}
+    ended = {
+        n: (reasons[a["archived"]["reason"]], utc_day(a["archived"]["archivedAt"]))
+        for n, a in apps.items()
+        if a["archived"]
+    }
+    assert {n: utc_day(a["createdAt"]) for n, a in apps.items()} == {
+        "1": "2026-01-10",
+        "2": "2026-02-02",
+        "3": "2026-01-12",
+        "4": "2026-02-03",
+        "5": "2026-01-15",
+        "6": "2026-03-02",
+    }
+    assert ended == {
+        "1": ("Hired", "2026-02-13"),
+        "2": ("Hired", "2026-03-09"),
+        "3": ("Withdrew", "2026-01-21"),
+        "4": ("Underqualified", "2026-02-05"),
+        "5": ("Offer declined", "2026-02-20"),
+    }
+    requisitions = {r["requisitionCode"]: r for r in d["lever_requisitions"]}
+    assert {c: (utc_day(r["createdAt"]), r["status"]) for c, r in requisitions.items()} == {
+        "NW-0001": ("2026-01-05", "closed"),
+        "NW-0002": ("2026-02-02", "open"),
+    }
+    assert apps["1"]["requisitionForHire"]["id"] == requisitions["NW-0001"]["id"]
+    assert [apps[n]["requisitionForHire"] for n in "23456"] == [None] * 5
+    assert {o["opportunityId"][-1]: o["status"] for o in d["lever_offers"]} == {
+        "1": "signed",
+        "2": "signed",
+        "5": "denied",
+        "6": "sent",
+    }
+    employees = {e["application_id"] for e in d["employees"]}
+    assert employees == {apps["1"]["id"], apps["2"]["id"]}
+
+
+def test_a_lever_contact_is_one_person_across_opportunities(export):
+    _, _, d = export
+    people = defaultdict(set)
+    for o in d["lever_opportunities"]:
+        people[o["contact"]].add((o["name"], tuple(o["emails"])))
+    assert all(len(v) == 1 for v in people.values())
+    assert len(people) < len(d["lever_opportunities"])  # someone applied twice

@@ -1,9 +1,14 @@
-"""A deterministic synthetic export: Greenhouse Harvest objects plus HR CSVs.
+"""A deterministic synthetic export: Greenhouse Harvest objects, Lever API
+objects and HR CSVs.
 
 `generate_export` simulates an 18-month hiring history (2025-05-01 to
 2026-10-31) for a mid-sized company and writes it in the layout of
-docs/export-format.md. The same seed and size always give the same bytes: all
-randomness comes from one numpy Generator and nothing reads the clock.
+docs/export-format.md. A year in, the company bought a smaller one whose
+departments keep hiring on Lever: their jobs go through the same simulation and
+come out as Lever objects, everything else as Greenhouse objects, and the HR
+files point into both through `source_system`. The same seed and size always
+give the same bytes: all randomness comes from numpy Generators seeded from the
+seed, and nothing reads the clock.
 """
 
 from __future__ import annotations
@@ -15,13 +20,22 @@ import numpy as np
 
 from . import records
 from .applications import assign_candidates, simulate_applications, truncate
-from .company import build_company
+from .company import DEPARTMENTS, build_company
 from .interviews import schedule_interviews, talk_time
+from .lever import Refs, build_refs, lever_objects
 from .offers import offer_records
 from .openings import build_openings, job_close_times
 from .people_files import build_people_files
 from .times import END, NULL
-from .writer import write_csv, write_json_array, write_json_lines, write_json_pages
+from .writer import (
+    write_csv,
+    write_json_array,
+    write_json_lines,
+    write_json_pages,
+    write_lever_page,
+    write_lever_page_lines,
+    write_lever_pages,
+)
 
 __all__ = ["generate_export"]
 
@@ -45,18 +59,21 @@ def generate_export(
     job_cutoff = np.where(closed_at == NULL, END, closed_at)
     cutoff = np.where(apps.has_job, job_cutoff[np.maximum(apps.job, 0)], END)
     truncate(apps, cutoff, apps.has_job & (closed_at[np.maximum(apps.job, 0)] != NULL))
-    assign_candidates(apps, rng)
+    assign_candidates(apps, company.jobs.lever, rng)
     openings = build_openings(company.jobs, apps, closed_at, rng)
     say("interviews, scorecards, talk time")
     ivs = schedule_interviews(company, apps, rng)
     talk = talk_time(company, apps, ivs, rng)
-    people = build_people_files(company, apps, ivs, talk, openings, closed_at, rng)
+    # Lever ids come from their own generator, so they never shift the simulation's draws.
+    refs = build_refs(company, apps, openings, ivs, np.random.default_rng([seed, 1]))
+    people = build_people_files(company, apps, ivs, talk, openings, closed_at, refs, rng)
 
     say("building Harvest objects")
     last_activity = apps.last_activity()
     job_activity = np.full(company.jobs.id.size, NULL, dtype=np.int64)
     np.maximum.at(job_activity, apps.job[apps.has_job], last_activity[apps.has_job])
     interviews, scorecards = records.scheduled_interviews(company, apps, ivs)
+    gh = _GreenhouseFilter(company, apps, refs)
     greenhouse = {
         "applications": (write_json_pages, records.applications(company, apps, last_activity)),
         "application_stages": (write_json_lines, records.application_stages(company, apps)),
@@ -74,12 +91,76 @@ def generate_export(
         "demographics": (write_json_array, records.demographics(apps, rng)),
     }
 
+    greenhouse = {name: (write, gh.keep(name, rows)) for name, (write, rows) in greenhouse.items()}
+
+    say("building Lever objects for the acquired departments")
+    lever = lever_objects(
+        company,
+        apps,
+        ivs,
+        openings,
+        closed_at,
+        last_activity,
+        refs,
+        np.random.default_rng([seed, 2]),
+    )
+
     say(f"writing {out_dir}")
     written: dict[str, int] = {}
-    (out_dir / "greenhouse").mkdir(parents=True, exist_ok=True)
-    (out_dir / "people").mkdir(parents=True, exist_ok=True)
+    for folder in ("greenhouse", "lever", "people"):
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
     for name, (write, rows) in greenhouse.items():
         written[f"greenhouse/{name}.json"] = write(out_dir / "greenhouse" / f"{name}.json", rows)
+    for name, rows in lever.items():
+        write = LEVER_ENCODING[name]
+        written[f"lever/{name}.json"] = write(out_dir / "lever" / f"{name}.json", rows)
     for name, (header, rows) in people.items():
         written[f"people/{name}.csv"] = write_csv(out_dir / "people" / f"{name}.csv", header, rows)
     return written
+
+
+# Each Lever file in one of the shapes people save API responses in (see seeds/README.md).
+LEVER_ENCODING: dict[str, Callable[[Path, list[dict]], int]] = {
+    "opportunities": write_lever_page_lines,
+    "applications": write_lever_pages,
+    "postings": write_lever_page,
+    "requisitions": write_lever_page,
+    "stages": write_lever_page,
+    "archive_reasons": write_lever_page,
+    "interviews": write_json_lines,
+    "feedback": write_json_array,
+    "offers": write_lever_pages,
+    "users": write_lever_page,
+}
+
+
+class _GreenhouseFilter:
+    """Drops what lives in Lever from the Greenhouse records: no job, application,
+    candidate, interview, offer or user is in both ATSs."""
+
+    def __init__(self, company, apps, refs: Refs) -> None:
+        lever_app = refs.app_lever
+        self.apps = set(apps.id[lever_app].tolist())
+        self.jobs = set(company.jobs.id[refs.job_lever].tolist())
+        self.users = set(company.users.id[refs.user_lever].tolist())
+        self.candidates = set(apps.candidate_id[lever_app].tolist())
+        self.departments = {d.name for d in DEPARTMENTS if d.ats == "lever"}
+
+    def keep(self, name: str, rows: list[dict]) -> list[dict]:
+        by_id = {
+            "applications": self.apps,
+            "candidates": self.candidates,
+            "jobs": self.jobs,
+            "users": self.users,
+        }
+        if name in by_id:
+            return [r for r in rows if r["id"] not in by_id[name]]
+        if name in ("application_stages", "scheduled_interviews", "scorecards", "offers"):
+            return [r for r in rows if r["application_id"] not in self.apps]
+        if name == "demographics":  # Lever's EEO data is not generated
+            return [r for r in rows if r["application_id"] not in self.apps]
+        if name == "job_stages":
+            return [r for r in rows if r["job_id"] not in self.jobs]
+        if name == "departments":
+            return [r for r in rows if r["name"] not in self.departments]
+        return rows

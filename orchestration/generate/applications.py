@@ -170,7 +170,15 @@ def simulate_applications(company: Company, n: int, rng: np.random.Generator) ->
     )
     source = np.where(prospect, prospect_source, source)
     users = company.users
-    referrer = rng.integers(0, users.id.size, n)
+    # a referral comes from someone at the company that runs the job's ATS
+    lever_job = has_job & jobs.lever[j]
+    gh_users, lever_users = np.flatnonzero(~users.lever), np.flatnonzero(users.lever)
+    pick = rng.random(n)
+    referrer = np.where(
+        lever_job,
+        lever_users[(pick * lever_users.size).astype(np.int64)],
+        gh_users[(pick * gh_users.size).astype(np.int64)],
+    )
     credited = np.where(
         prospect,
         jobs.sourcer[j],
@@ -293,15 +301,22 @@ def truncate(apps: Applications, cutoff: np.ndarray, job_closed: np.ndarray) -> 
     offers.accepted[o] &= ~late
 
 
-def assign_candidates(apps: Applications, rng: np.random.Generator) -> None:
+def assign_candidates(apps: Applications, job_lever: np.ndarray, rng: np.random.Generator) -> None:
     """Some people apply again: a later application reuses an earlier candidate
-    who was not hired, for a different job."""
+    who was not hired, for a different job of the same ATS (the two ATSs share no
+    candidate records)."""
     n = apps.id.size
     later = np.arange(n)
-    pick = np.floor(rng.random(n) * later).astype(np.int64)
+    # an earlier application of the same ATS, uniformly (applications are in time order)
+    lever = apps.has_job & job_lever[np.maximum(apps.job, 0)]
+    draw = rng.random(n)
+    pick = np.empty(n, dtype=np.int64)
+    for group in (lever, ~lever):
+        members = np.flatnonzero(group)
+        pick[members] = members[np.floor(draw[members] * np.arange(members.size)).astype(np.int64)]
     again = (
         (rng.random(n) < REAPPLY_SHARE)
-        & (later > 0)
+        & (pick < later)
         & apps.has_job
         & apps.has_job[pick]
         & (apps.job[pick] != apps.job)

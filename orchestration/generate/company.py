@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .names import FIRST_NAMES, LAST_NAMES
-from .times import DAY, END, HOUR, NULL, START, business_moment
+from .times import DAY, END, HOUR, NULL, START, business_moment, epoch
 
 # First id of each object type: disjoint ranges make a mixed-up reference fail loudly.
 ID_BASE = {
@@ -120,6 +120,24 @@ INTERVIEW_PLANS: dict[str, tuple[str, ...]] = {
         "Face to Face",
         "Offer",
     ),
+    # The acquired company's plans: both walk Lever's one account-wide pipeline
+    # (lever.LEVER_PIPELINE), skipping the stages a posting does not use.
+    "lever_technical": (
+        "Application Review",
+        "Recruiter Screen",
+        "Phone Interview",
+        "Technical Interview",
+        "Onsite",
+        "Reference Check",
+        "Offer",
+    ),
+    "lever_services": (
+        "Application Review",
+        "Recruiter Screen",
+        "Phone Interview",
+        "Onsite",
+        "Offer",
+    ),
 }
 MAX_PLAN_LENGTH = max(len(p) for p in INTERVIEW_PLANS.values())
 # Share of applications that reach the Offer stage, whatever the plan's length.
@@ -133,6 +151,8 @@ class Department:
     plan: str
     share_of_jobs: float
     titles: tuple[str, ...]
+    ats: str = "greenhouse"  # the ATS the department hires through
+    teams: tuple[str, ...] = ()  # Lever posting categories.team
 
 
 DEPARTMENTS = (
@@ -198,7 +218,37 @@ DEPARTMENTS = (
             "Support Specialist",
         ),
     ),
+    # The acquired company: its departments keep hiring on Lever after the acquisition.
+    Department(
+        "Data Science",
+        None,
+        "lever_technical",
+        0.14,
+        (
+            "Data Scientist",
+            "Senior Data Scientist",
+            "Machine Learning Scientist",
+            "Analytics Engineer",
+        ),
+        ats="lever",
+        teams=("Machine Learning", "Analytics"),
+    ),
+    Department(
+        "Professional Services",
+        None,
+        "lever_services",
+        0.10,
+        ("Implementation Engineer", "Solutions Consultant", "Technical Account Manager"),
+        ats="lever",
+        teams=("Implementation", "Solutions Consulting"),
+    ),
 )
+DEPT_LEVER = np.array([d.ats == "lever" for d in DEPARTMENTS])
+# A year into the 18 months the company bought a smaller one that runs Lever; its
+# departments open their first postings a few weeks later and never use Greenhouse.
+ACQUIRED_AT = epoch("2026-05-01T00:00:00")
+LEVER_FIRST_OPEN_DAYS = 28  # from the acquisition to the earliest Lever posting going live
+EMAIL_DOMAIN = {"greenhouse": "example-company.com", "lever": "example-northwind.com"}
 EVERGREEN = ("Sales", "Account Executive (Evergreen Pipeline)")
 
 # (name, type, share of applications, odds multiplier for passing a stage)
@@ -247,6 +297,7 @@ class Users:
     office: np.ndarray
     created_at: np.ndarray
     scorecard_delay_hours: np.ndarray  # median hours from interview end to scorecard
+    lever: np.ndarray  # a user of the acquired company's Lever account, not of Greenhouse
 
     @property
     def name(self) -> list[str]:
@@ -254,9 +305,12 @@ class Users:
 
     @property
     def email(self) -> list[str]:
+        domains = [EMAIL_DOMAIN["lever" if x else "greenhouse"] for x in self.lever.tolist()]
         return [
-            f"{f.lower()}.{la.lower()}.{i % 100_000}@example-company.com"
-            for f, la, i in zip(self.first_name, self.last_name, self.id.tolist(), strict=True)
+            f"{f.lower()}.{la.lower()}.{i % 100_000}@{d}"
+            for f, la, i, d in zip(
+                self.first_name, self.last_name, self.id.tolist(), domains, strict=True
+            )
         ]
 
 
@@ -295,6 +349,11 @@ class Jobs:
     licensed_at_open: np.ndarray
     practice: np.ndarray  # 0..1: licensed at open and structured on-time intake
     speed: np.ndarray  # multiplier on stage durations
+
+    @property
+    def lever(self) -> np.ndarray:
+        """Jobs of the acquired company's departments: Lever postings."""
+        return DEPT_LEVER[self.department]
 
 
 @dataclass
@@ -343,15 +402,29 @@ def build_company(rng: np.random.Generator, applications: int) -> Company:
     for d in range(n_depts):
         roles += ["hiring_manager"] * int(managers_per_dept[d])
         depts += [d] * int(managers_per_dept[d])
+    lever_user: list[bool] = [DEPARTMENTS[d].ats == "lever" for d in depts]
     for role, count in (("recruiter", round(10 * scale)), ("coordinator", 3), ("sourcer", 2)):
         roles += [role] * count
         depts += [-1] * count
+        lever_user += [False] * count
+    # the acquired company's own talent team, on Lever
+    for role, count in (
+        ("recruiter", max(2, round(1.5 * scale))),
+        ("coordinator", 1),
+        ("sourcer", 1),
+    ):
+        roles += [role] * count
+        depts += [-1] * count
+        lever_user += [True] * count
     roles += ["executive"] * n_depts
     depts += list(range(n_depts))
+    lever_user += DEPT_LEVER.tolist()
     for d in range(n_depts):
         roles += ["interviewer"] * pool_size
         depts += [d] * pool_size
+        lever_user += [bool(DEPT_LEVER[d])] * pool_size
     n_users = len(roles)
+    user_lever = np.array(lever_user)
     first, last = _people(rng, n_users)
     user_dept = np.array(depts)
     role_arr = np.array(roles)
@@ -387,6 +460,16 @@ def build_company(rng: np.random.Generator, applications: int) -> Company:
     opened_day[late] = END // DAY - rng.integers(25, 140, late.size)
     stays_open = np.zeros(n_jobs, dtype=bool)
     stays_open[late] = True
+    # The acquired departments open postings only once they are part of the company.
+    job_lever = DEPT_LEVER[job_dept]
+    # ... and, having started recently, more of them are still open at export time
+    stays_open |= job_lever & (rng.random(n_jobs) < 0.35)
+    first_lever_day = ACQUIRED_AT // DAY + LEVER_FIRST_OPEN_DAYS
+    opened_day = np.where(
+        job_lever & ~stays_open,
+        first_lever_day + rng.integers(0, 110, n_jobs),
+        np.maximum(opened_day, np.where(job_lever, first_lever_day, 0)),
+    )
     evergreen = np.zeros(n_jobs, dtype=bool)
     sales = int(np.flatnonzero(job_dept == [d.name for d in DEPARTMENTS].index(EVERGREEN[0]))[0])
     evergreen[sales] = stays_open[sales] = True
@@ -463,16 +546,21 @@ def build_company(rng: np.random.Generator, applications: int) -> Company:
         if seen[name] > 1:
             names[j] = f"{name} - {OFFICES[job_office[j]][0]} {seen[name]}"
 
-    recruiters = np.flatnonzero(role_arr == "recruiter")
+    def staff(role: str) -> np.ndarray:
+        """One member of the job's own ATS team with this role, per job."""
+        gh = np.flatnonzero((role_arr == role) & ~user_lever)
+        lv = np.flatnonzero((role_arr == role) & user_lever)
+        return np.where(job_lever, rng.choice(lv, n_jobs), rng.choice(gh, n_jobs))
+
     jobs = Jobs(
         id=ID_BASE["job"] + np.arange(n_jobs),
         name=names,
         department=job_dept,
         office=job_office,
         manager=job_mgr,
-        recruiter=rng.choice(recruiters, n_jobs),
-        coordinator=rng.choice(np.flatnonzero(role_arr == "coordinator"), n_jobs),
-        sourcer=rng.choice(np.flatnonzero(role_arr == "sourcer"), n_jobs),
+        recruiter=staff("recruiter"),
+        coordinator=staff("coordinator"),
+        sourcer=staff("sourcer"),
         created_at=created_at,
         opened_at=opened,
         window_end=window_end,
@@ -504,6 +592,7 @@ def build_company(rng: np.random.Generator, applications: int) -> Company:
         office=office,
         created_at=created,
         scorecard_delay_hours=delay,
+        lever=user_lever,
     )
     return Company(
         users=users,

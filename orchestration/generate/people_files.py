@@ -5,6 +5,9 @@ How a hire does later (performance, staying, the manager's rating) mixes the
 person's own latent quality with the practice level of the job that hired them;
 candidate survey scores depend on the outcome, how long the process took and
 how much the hiring manager talked in the interviews.
+
+Rows about the acquired departments point into Lever (`source_system` `lever`,
+Lever ids); the rest into Greenhouse. `Refs` holds both ids of every object.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from .applications import HIRED, Applications
-from .company import ID_BASE, OFFICE_OFFSETS, REJECTION_REASONS, THEY_REJECTED, Company
+from .company import OFFICE_OFFSETS, REJECTION_REASONS, THEY_REJECTED, Company
 from .interviews import TALK_ROLES, Interviews, TalkTime
+from .lever import Refs
 from .openings import Openings
 from .times import DAY, END, NULL, business_moment, iso, iso_date
 
-SOURCE_SYSTEM = "greenhouse"
 END_DAY = END // DAY - 1  # last calendar day in the export
 REVIEW_DAYS = (182, 365)  # mid-year and annual reviews after the start date
 
@@ -35,20 +38,23 @@ def build_people_files(
     talk: TalkTime,
     openings: Openings,
     closed_at: np.ndarray,
+    refs: Refs,
     rng: np.random.Generator,
 ) -> dict[str, Table]:
     files: dict[str, Table] = {}
-    files.update(_employment(company, apps, rng))
-    files["candidate_surveys"] = _candidate_surveys(company, apps, ivs, talk, rng)
+    files.update(_employment(company, apps, refs, rng))
+    files["candidate_surveys"] = _candidate_surveys(company, apps, ivs, talk, refs, rng)
     files["training_completions"] = _training(company)
-    files["intake_meetings"] = _intake(company)
-    files["interview_talk_time"] = _talk_time(company, talk)
-    files["retrospectives"] = _retrospectives(company, openings, closed_at, rng)
+    files["intake_meetings"] = _intake(company, refs)
+    files["interview_talk_time"] = _talk_time(talk, refs)
+    files["retrospectives"] = _retrospectives(company, openings, closed_at, refs, rng)
     return files
 
 
-def _employment(company: Company, apps: Applications, rng: np.random.Generator) -> dict[str, Table]:
-    jobs, users = company.jobs, company.users
+def _employment(
+    company: Company, apps: Applications, refs: Refs, rng: np.random.Generator
+) -> dict[str, Table]:
+    jobs = company.jobs
     hires = np.flatnonzero(apps.status == HIRED)
     n = hires.size
     job = apps.job[hires]
@@ -76,8 +82,8 @@ def _employment(company: Company, apps: Applications, rng: np.random.Generator) 
             list(r)
             for r in zip(
                 employee,
-                [SOURCE_SYSTEM] * n,
-                apps.id[hires].tolist(),
+                refs.system(refs.app_lever[hires]),
+                refs.app[hires].tolist(),
                 iso_date(start),
                 iso_date(term_day),
                 term_type,
@@ -104,10 +110,11 @@ def _employment(company: Company, apps: Applications, rng: np.random.Generator) 
     hm_rating = np.clip(
         np.round(3.4 + 1.5 * (practice - 0.5) + 0.45 * quality + rng.normal(0, 0.6, n)), 1, 5
     )
-    manager_id = users.id[company.managers.user[jobs.manager[job]]]
+    # the manager's id in the ATS the hire came through (the employee row names it)
+    manager_id = refs.user[company.managers.user[jobs.manager[job]]]
     sub = iso(survey_at, 0, millis=True)
     hm = [
-        [employee[i], int(manager_id[i]), sub[i], int(hm_rating[i])]
+        [employee[i], manager_id[i], sub[i], int(hm_rating[i])]
         for i in np.flatnonzero(answered).tolist()
     ]
     return {
@@ -124,7 +131,7 @@ def _employment(company: Company, apps: Applications, rng: np.random.Generator) 
 
 
 def _candidate_surveys(
-    company: Company, apps: Applications, ivs: Interviews, talk: TalkTime, rng
+    company: Company, apps: Applications, ivs: Interviews, talk: TalkTime, refs: Refs, rng
 ) -> Table:
     ended = np.flatnonzero(apps.has_job & (apps.ended_at != NULL))
     n = ended.size
@@ -155,12 +162,13 @@ def _candidate_surveys(
     rows = []
     sent_iso = iso(sent, apps.offset[ended])
     sub_iso = iso(submitted, apps.offset[ended])
+    system = refs.system(refs.app_lever[ended])
     for survey_no, i in enumerate(np.flatnonzero(sent_ok).tolist(), start=1):
         rows.append(
             [
                 f"CS{survey_no:06d}",
-                SOURCE_SYSTEM,
-                int(apps.id[ended[i]]),
+                system[i],
+                refs.app[ended[i]],
                 sent_iso[i],
                 sub_iso[i] if answered[i] else None,
                 int(score[i]) if answered[i] else None,
@@ -184,44 +192,49 @@ def _training(company: Company) -> Table:
     )
 
 
-def _intake(company: Company) -> Table:
+def _intake(company: Company, refs: Refs) -> Table:
     jobs = company.jobs
     held = np.flatnonzero(jobs.intake_held_at != NULL)
     offset = OFFICE_OFFSETS[jobs.office[held]]
     when = iso(jobs.intake_held_at[held], offset)
+    system = refs.system(refs.job_lever[held])
     return (
         ["source_system", "job_id", "held_at", "checklist_complete"],
         [
-            [SOURCE_SYSTEM, int(jobs.id[j]), w, bool(jobs.intake_checklist[j])]
-            for j, w in zip(held.tolist(), when, strict=True)
+            [system[n], refs.job[j], w, bool(jobs.intake_checklist[j])]
+            for n, (j, w) in enumerate(zip(held.tolist(), when, strict=True))
         ],
     )
 
 
-def _talk_time(company: Company, talk: TalkTime) -> Table:
-    user_ids = company.users.id
+def _talk_time(talk: TalkTime, refs: Refs) -> Table:
+    system = refs.system(refs.interview_lever[talk.interview])
     return (
         ["source_system", "interview_id", "participant_role", "user_id", "talk_seconds"],
         [
             [
-                SOURCE_SYSTEM,
-                ID_BASE["scheduled_interview"] + i,
+                system[n],
+                refs.interview[i],
                 TALK_ROLES[r],
-                int(user_ids[u]) if u >= 0 else None,
+                refs.user[u] if u >= 0 else None,
                 int(s),
             ]
-            for i, r, u, s in zip(
-                talk.interview.tolist(),
-                talk.role.tolist(),
-                talk.user.tolist(),
-                talk.seconds.tolist(),
-                strict=True,
+            for n, (i, r, u, s) in enumerate(
+                zip(
+                    talk.interview.tolist(),
+                    talk.role.tolist(),
+                    talk.user.tolist(),
+                    talk.seconds.tolist(),
+                    strict=True,
+                )
             )
         ],
     )
 
 
-def _retrospectives(company: Company, openings: Openings, closed_at: np.ndarray, rng) -> Table:
+def _retrospectives(
+    company: Company, openings: Openings, closed_at: np.ndarray, refs: Refs, rng
+) -> Table:
     """Some managers hold a retrospective soon after each hire, others late or never;
     a few closed jobs get one retrospective for the whole search."""
     jobs = company.jobs
@@ -235,8 +248,9 @@ def _retrospectives(company: Company, openings: Openings, closed_at: np.ndarray,
     offset = OFFICE_OFFSETS
     held = business_moment(openings.closed_at[filled], days, offset[jobs.office[job]], rng)
     ok = held_any & (held < END)
+    system = refs.system(refs.job_lever)
     rows = [
-        [SOURCE_SYSTEM, int(jobs.id[j]), int(openings.id[o]), t]
+        [system[j], refs.job[j], refs.opening[o], t]
         for j, o, t in zip(
             job[ok].tolist(),
             filled[ok].tolist(),
@@ -252,6 +266,7 @@ def _retrospectives(company: Company, openings: Openings, closed_at: np.ndarray,
     for j, t in zip(
         whole.tolist(), iso(whole_at[whole_at < END], offset[jobs.office[whole]]), strict=True
     ):
-        rows.append([SOURCE_SYSTEM, int(jobs.id[j]), None, t])
-    rows.sort(key=lambda r: (r[1], r[2] is None, r[2] or 0))
+        rows.append([system[j], refs.job[j], None, t])
+    # by source first: within one source the ids share a type (int or UUID text)
+    rows.sort(key=lambda r: (r[0], r[1], r[2] is None, r[2] or 0))
     return (["source_system", "job_id", "opening_id", "held_at"], rows)

@@ -221,6 +221,7 @@ def applications(company: Company, apps: Applications, last_activity: np.ndarray
     ]
     job_objs = [{"id": int(j.id[i]), "name": j.name[i]} for i in range(j.id.size)]
     names = users.name
+    candidate_ids = apps.candidate_id  # a computed column: build it once, not per row
     records = []
     for a in range(apps.id.size):
         job = int(apps.job[a])
@@ -230,7 +231,7 @@ def applications(company: Company, apps: Applications, last_activity: np.ndarray
         records.append(
             {
                 "id": int(apps.id[a]),
-                "candidate_id": int(apps.candidate_id[a]),
+                "candidate_id": int(candidate_ids[a]),
                 "prospect": bool(apps.prospect[a]),
                 "applied_at": applied[a],
                 "rejected_at": rejected[a],
