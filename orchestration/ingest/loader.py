@@ -97,7 +97,9 @@ def load_file(
     files = ([("snapshot", snapshot)] if snapshot else []) + [("delta", d) for d in deltas]
     if not files:
         result = FileResult(source.name, spec.name, display, "missing")
-        if spec.required_file and not raw_store.current_files(con, spec):
+        # a required file is required of a source the export has (its folder exists)
+        source_present = (export_dir / source.folder).is_dir()
+        if spec.required_file and source_present and not raw_store.current_files(con, spec):
             result.error = f"{display}: required file is missing from {export_dir}"
         elif raw_store.current_files(con, spec):
             result.warnings.append(

@@ -19,7 +19,7 @@ from orchestration.ingest.readers import (
     read_csv_records,
     read_json_records,
 )
-from orchestration.ingest.specs import GREENHOUSE, PEOPLE, EntitySpec
+from orchestration.ingest.specs import GREENHOUSE, LEVER, PEOPLE, EntitySpec
 
 Reader = Callable[[Path, str, EntitySpec], FileContent]
 
@@ -76,6 +76,13 @@ GREENHOUSE_SOURCE = Source(
     _read_json,
     "Greenhouse Harvest API objects (JSON array, JSON Lines or paged responses).",
 )
+LEVER_SOURCE = Source(
+    "lever",
+    "lever",
+    LEVER,
+    _read_json,
+    "Lever API objects (response pages, arrays or JSON Lines; epoch-millisecond times).",
+)
 PEOPLE_SOURCE = Source(
     "people",
     "people",
@@ -84,4 +91,4 @@ PEOPLE_SOURCE = Source(
     "HR data from outside the ATS, as documented CSV files.",
 )
 
-SOURCES: tuple[Source, ...] = (GREENHOUSE_SOURCE, PEOPLE_SOURCE)
+SOURCES: tuple[Source, ...] = (GREENHOUSE_SOURCE, LEVER_SOURCE, PEOPLE_SOURCE)

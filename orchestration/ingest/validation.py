@@ -131,16 +131,18 @@ def _pseudonymized(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _convert_nested_times(spec: EntitySpec, data: list[dict]) -> list[Problem]:
     """Rewrite timestamps nested in JSON columns to canonical UTC text, in place."""
     problems: list[Problem] = []
-    for path in spec.nested_times:
+    paths = [(p, parse_timestamps, "timestamp") for p in spec.nested_times]
+    paths += [(p, parse_epoch_ms, "epoch_ms") for p in spec.nested_epoch_ms]
+    for path, parse, type_name in paths:
         slots = list(_nested_slots(data, path))
         if not slots:
             continue
         values = pd.Series([container[key] for _, container, key in slots], dtype=object)
-        converted = canonical_text(parse_timestamps(values))
+        converted = canonical_text(parse(values))
         for (index, container, key), before, after in zip(slots, values, converted, strict=True):
             container[key] = after
             if after is None and before is not None:
-                reason = f"expected {TYPE_NAMES['timestamp']}, got {_show(before)}"
+                reason = f"expected {TYPE_NAMES[type_name]}, got {_show(before)}"
                 problems.append(Problem(index, path, before, reason, "wrong_type", NULLED))
     return problems
 
