@@ -38,6 +38,7 @@ class Column:
     name: str
     type: str
     description: str
+    values: tuple[str, ...] | None = None  # the allowed values of a code column
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -56,15 +57,17 @@ class Entity:
         return [c.name for c in self.columns]
 
 
-def _c(name: str, type_: str, description: str) -> Column:
-    return Column(name, type_, description)
+def _c(name: str, type_: str, description: str, values: tuple[str, ...] | None = None) -> Column:
+    return Column(name, type_, description, values)
 
 
 def _ids(*names: str) -> tuple[Column, ...]:
     return tuple(_c(n, "string", f"`{n}`: text, prefixed by its source system") for n in names)
 
 
-SOURCE_SYSTEM = _c("source_system", "string", "The ATS the row comes from (`greenhouse`, `lever`, ...).")
+SOURCE_SYSTEM = _c(
+    "source_system", "string", "The ATS the row comes from (`greenhouse`, `lever`, ...)."
+)
 
 ENTITIES: tuple[Entity, ...] = (
     Entity(
@@ -86,11 +89,16 @@ ENTITIES: tuple[Entity, ...] = (
                 "boolean",
                 "Replaced by another application in the ATS (a converted prospect): left out.",
             ),
-            _c("ended_at", "timestamp", "When the ATS ended it without a hire (rejected, archived)."),
+            _c(
+                "ended_at",
+                "timestamp",
+                "When the ATS ended it without a hire (rejected, archived).",
+            ),
             _c(
                 "ended_by",
                 "string",
                 "Who ended it: `candidate` (withdrew) or `company` (rejected); null if not ended.",
+                ("candidate", "company"),
             ),
             _c("end_reason", "string", "The rejection or archive reason's name."),
             _c("is_hired_in_ats", "boolean", "The ATS records the application as hired."),
@@ -130,7 +138,7 @@ ENTITIES: tuple[Entity, ...] = (
             *_ids("job_id"),
             SOURCE_SYSTEM,
             _c("job_name", "string", "The job title."),
-            _c("job_status", "string", "`open`, `closed` or `draft`."),
+            _c("job_status", "string", "`open`, `closed` or `draft`.", ("open", "closed", "draft")),
             _c("department_name", "string", "The job's department."),
             _c("office_name", "string", "The job's office or location."),
             _c("is_evergreen", "boolean", "An always-open job: left out of time to fill."),
@@ -149,9 +157,11 @@ ENTITIES: tuple[Entity, ...] = (
             *_ids("opening_id", "job_id"),
             SOURCE_SYSTEM,
             _c("opening_code", "string", "The company's requisition / opening code."),
-            _c("opening_status", "string", "`open` or `closed`."),
+            _c("opening_status", "string", "`open` or `closed`.", ("open", "closed")),
             _c("close_reason", "string", "Why the opening was closed."),
-            _c("opened_at", "timestamp", "When the opening was opened (null: the job's open date)."),
+            _c(
+                "opened_at", "timestamp", "When the opening was opened (null: the job's open date)."
+            ),
             _c("closed_at", "timestamp", "When the opening was closed."),
             _c("hired_application_id", "string", "The application the ATS records as its hire."),
         ),
@@ -163,7 +173,12 @@ ENTITIES: tuple[Entity, ...] = (
         (
             *_ids("hiring_team_member_id", "job_id", "user_id"),
             SOURCE_SYSTEM,
-            _c("team_role", "string", "`hiring_manager`, `recruiter`, `coordinator` or `sourcer`."),
+            _c(
+                "team_role",
+                "string",
+                "`hiring_manager`, `recruiter`, `coordinator` or `sourcer`.",
+                ("hiring_manager", "recruiter", "coordinator", "sourcer"),
+            ),
             _c("list_position", "bigint", "Position in the ATS's list for the role (1 = first)."),
             _c("is_responsible", "boolean", "The one responsible, where a role lists several."),
         ),
@@ -203,7 +218,8 @@ ENTITIES: tuple[Entity, ...] = (
             _c(
                 "offer_status",
                 "string",
-                "`accepted`, `declined`, `pending` (extended, unanswered) or `draft` (not extended).",
+                "`accepted`, `declined`, `pending` (extended, not answered) or `draft`.",
+                ("accepted", "declined", "pending", "draft"),
             ),
             _c("is_superseded", "boolean", "An older version replaced by a newer one (left out)."),
             _c("sent_date", "date", "When the offer was sent (calendar date)."),
@@ -221,7 +237,12 @@ ENTITIES: tuple[Entity, ...] = (
             *_ids("interview_id", "application_id"),
             SOURCE_SYSTEM,
             _c("interview_name", "string", "The interview's name or subject."),
-            _c("interview_status", "string", "`scheduled`, `completed` or `cancelled`."),
+            _c(
+                "interview_status",
+                "string",
+                "`scheduled`, `completed` or `cancelled`.",
+                ("scheduled", "completed", "cancelled"),
+            ),
             _c("organizer_user_id", "string", "Who organized it."),
             _c("starts_at", "timestamp", "Scheduled start."),
             _c("ends_at", "timestamp", "Scheduled end (scorecard timeliness counts from here)."),

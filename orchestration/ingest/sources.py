@@ -19,7 +19,7 @@ from orchestration.ingest.readers import (
     read_csv_records,
     read_json_records,
 )
-from orchestration.ingest.specs import GREENHOUSE, LEVER, PEOPLE, EntitySpec
+from orchestration.ingest.specs import ATS_CSV, GREENHOUSE, LEVER, PEOPLE, EntitySpec
 
 Reader = Callable[[Path, str, EntitySpec], FileContent]
 
@@ -83,6 +83,13 @@ LEVER_SOURCE = Source(
     _read_json,
     "Lever API objects (response pages, arrays or JSON Lines; epoch-millisecond times).",
 )
+ATS_CSV_SOURCE = Source(
+    "ats_csv",
+    "ats_csv",
+    ATS_CSV,
+    _read_csv,
+    "Any other ATS, as the canonical CSV format (docs/canonical-model.md).",
+)
 PEOPLE_SOURCE = Source(
     "people",
     "people",
@@ -91,4 +98,4 @@ PEOPLE_SOURCE = Source(
     "HR data from outside the ATS, as documented CSV files.",
 )
 
-SOURCES: tuple[Source, ...] = (GREENHOUSE_SOURCE, LEVER_SOURCE, PEOPLE_SOURCE)
+SOURCES: tuple[Source, ...] = (GREENHOUSE_SOURCE, LEVER_SOURCE, ATS_CSV_SOURCE, PEOPLE_SOURCE)

@@ -7,6 +7,7 @@ sources are written against the columns they declare. docs/export-format.md is
 the human-readable version. One module per source.
 """
 
+from orchestration.ingest.specs.ats_csv import ATS_CSV
 from orchestration.ingest.specs.base import (
     META_COLUMNS,
     SQL_TYPES,
@@ -18,7 +19,7 @@ from orchestration.ingest.specs.greenhouse import GREENHOUSE
 from orchestration.ingest.specs.lever import LEVER
 from orchestration.ingest.specs.people import PEOPLE
 
-ALL_SPECS: tuple[EntitySpec, ...] = GREENHOUSE + LEVER + PEOPLE
+ALL_SPECS: tuple[EntitySpec, ...] = GREENHOUSE + LEVER + ATS_CSV + PEOPLE
 
 
 def specs_for(source: str) -> tuple[EntitySpec, ...]:
@@ -27,6 +28,7 @@ def specs_for(source: str) -> tuple[EntitySpec, ...]:
 
 __all__ = [
     "ALL_SPECS",
+    "ATS_CSV",
     "GREENHOUSE",
     "LEVER",
     "META_COLUMNS",

@@ -1,0 +1,1 @@
+{{ ats_csv_staging('stage_stays') }}
