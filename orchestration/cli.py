@@ -156,6 +156,11 @@ def _refresh(
     except WarehouseBusy as busy:
         click.echo(f"Refresh refused: {busy}.", err=True)
         return EXIT_BUSY
+    except Exception as exc:  # before or around the run: still one line with the cause
+        from orchestration.errors import describe_exception
+
+        click.echo(f"Refresh FAILED: nothing was published. {describe_exception(exc)}", err=True)
+        return 1
     click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
     return 0 if summary.published else 1
 

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,7 +70,11 @@ def run_refresh(
     with warehouse_lock(warehouse_dir, wait=wait, on_wait=on_wait):
         log_path = new_run_log(warehouse_dir.resolve() / "logs")
         with log_path.open("a") as log_file, _progress_to(log_file):
-            summary = _run(exports_dir, warehouse_dir, as_of, rebuild, log_file)
+            try:
+                summary = _run(exports_dir, warehouse_dir, as_of, rebuild, log_file)
+            except Exception:
+                log_file.write(traceback.format_exc())  # the caller prints one line
+                raise
             summary.log_path = log_path
             log_file.write(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
             log_file.write("\n")
