@@ -223,11 +223,16 @@ def summarize(entries) -> RefreshSummary:
                     evaluation.description or evaluation.check_name
                 )
         elif kind == "STEP_FAILURE":
-            if event.step_key in failed_checks:
+            failure = event.event_specific_data
+            raised_by_step = failure.user_failure_data is not None or (
+                failure.error_source.value == "USER_CODE_ERROR"
+            )
+            if not raised_by_step and event.step_key in failed_checks:
+                # Dagster stopped a step that finished: its blocking checks say why
                 causes = "\n".join(failed_checks[event.step_key])
                 summary.failures.append(f"{event.step_key}: stopped by a failed check:\n{causes}")
                 continue
-            error = event.event_specific_data.error
+            error = failure.error
             message = describe_error_info(error) if error else (event.message or "")
             summary.failures.append(f"{event.step_key}: {message}")
         elif kind == "RUN_FAILURE" and not summary.failures:
