@@ -1,7 +1,8 @@
 """The `hiring` command: generate a demo export, refresh the warehouse, serve dashboards.
 
-Exit codes: 0 success; 1 the refresh failed (nothing published) or a command
-could not finish; 2 wrong usage (bad option, missing folder).
+Exit codes: 0 success (for refresh: new data published); 1 the refresh failed
+(nothing published) or a command could not finish; 2 wrong usage (bad option,
+missing folder); 3 another refresh holds the warehouse (refresh without --wait).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from orchestration.resources import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
 
 DEFAULT_PORT = 8501
+EXIT_BUSY = 3
 
 
 def _as_of(ctx, param, value: str | None) -> str | None:
@@ -103,23 +105,62 @@ def generate(out_dir: Path, applications: int, seed: int) -> None:
     metavar="YYYY-MM-DD",
     help="Reference date of every metric. Default: the date of the latest event.",
 )
-def refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> None:
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Drop the raw layer first and load every export file again: the export alone decides.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="When another refresh holds the warehouse, wait for it instead of exiting with 3.",
+)
+def refresh(
+    exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, wait: bool
+) -> None:
     """Ingest, validate, build and test, then publish for the dashboards.
 
-    Exits 0 only when the new data was published; otherwise 1, naming what
-    failed, with the previous published snapshot untouched.
+    One refresh per warehouse at a time. Each refresh writes its own log,
+    WAREHOUSE/logs/refresh-<UTC time>.log (the newest 10 are kept; logs/refresh.log
+    points to the newest).
+
+    \b
+    Exit codes:
+      0  the new data was published
+      1  the refresh failed, naming what failed; the published snapshot is untouched
+      2  wrong usage (bad option, missing export folder)
+      3  another refresh holds the warehouse (its PID is named); see --wait
     """
-    sys.exit(_refresh(exports_dir, warehouse_dir, as_of))
+    sys.exit(_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, wait=wait))
 
 
-def _refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None) -> int:
+def _refresh(
+    exports_dir: Path,
+    warehouse_dir: Path,
+    as_of: str | None,
+    *,
+    rebuild: bool = False,
+    wait: bool = False,
+) -> int:
+    from orchestration.lock import WarehouseBusy
     from orchestration.refresh import format_summary, run_refresh, show_progress
 
     show_progress()
     click.echo(
-        f"Refreshing {warehouse_dir} from {exports_dir}" + (f" as of {as_of}" if as_of else "")
+        f"Refreshing {warehouse_dir} from {exports_dir}"
+        + (f" as of {as_of}" if as_of else "")
+        + (" (rebuilding the raw layer)" if rebuild else "")
     )
-    summary = run_refresh(exports_dir, warehouse_dir, as_of)
+    try:
+        summary = run_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, wait=wait)
+    except WarehouseBusy as busy:
+        click.echo(f"Refresh refused: {busy}.", err=True)
+        return EXIT_BUSY
+    except Exception as exc:  # before or around the run: still one line with the cause
+        from orchestration.errors import describe_exception
+
+        click.echo(f"Refresh FAILED: nothing was published. {describe_exception(exc)}", err=True)
+        return 1
     click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
     return 0 if summary.published else 1
 

@@ -16,6 +16,14 @@ from pathlib import Path
 import duckdb
 
 MARTS_SCHEMA = "marts"
+QUARANTINE_SUMMARY_DIMENSIONS = (
+    "source_system",
+    "entity",
+    "file",
+    "field",
+    "reason_code",
+    "action",
+)
 
 
 @dataclass(frozen=True)
@@ -79,12 +87,23 @@ def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: 
         """,
         [published_at, load_id, load_id, load_id],
     )
-    # Counts only: quarantined records may hold personal data and stay in the warehouse.
+    # Counts only, by dimensions that never hold a value: the reason text and the
+    # record may quote what a person wrote, so they stay in the warehouse.
+    present = {
+        name
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'wh'"
+            " and schema_name = 'raw' and table_name = 'quarantine'"
+        ).fetchall()
+    }
+    dimensions = ", ".join(
+        name if name in present else f"null::varchar as {name}"  # a warehouse from before
+        for name in QUARANTINE_SUMMARY_DIMENSIONS
+    )
     con.execute(
-        """
+        f"""
         create table main.meta_quarantine_summary as
-        select source_system, entity, file, field, reason, count(*)::bigint as rows,
-               max(quarantined_at) as last_seen_at
+        select {dimensions}, count(*)::bigint as rows, max(quarantined_at) as last_seen_at
         from wh.raw.quarantine
         group by all
         order by rows desc

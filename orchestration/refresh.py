@@ -3,6 +3,10 @@
 The run is the same set of assets the Dagster UI shows (ingest, dbt, publish),
 executed with the in-process executor. The summary is read back from the run's
 own events, so the CLI reports exactly what the UI would.
+
+The whole refresh holds the warehouse's lock (orchestration/lock.py) and
+writes its own log file, `WAREHOUSE/logs/refresh-<UTC time>.log`; the newest
+`LOGS_KEPT` are kept and `logs/refresh.log` is a symlink to the newest.
 """
 
 from __future__ import annotations
@@ -12,12 +16,18 @@ import logging
 import os
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.resources import WarehouseResource
+from orchestration.errors import describe_error_info
+from orchestration.lock import warehouse_lock
+from orchestration.resources import PUBLISHED_FILE, WarehouseResource
 
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+LOGS_KEPT = 10
+LOG_POINTER = "refresh.log"
 
 
 @dataclass
@@ -27,6 +37,11 @@ class RefreshSummary:
     files_missing: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_deleted: int = 0
+    duplicates: int = 0
+    fields_nulled: int = 0
+    rows_flagged: int = 0
+    warnings: list[str] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     checks_warned: list[str] = field(default_factory=list)
@@ -38,7 +53,37 @@ class RefreshSummary:
     log_path: Path | None = None
 
 
-def run_refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None = None) -> RefreshSummary:
+def run_refresh(
+    exports_dir: Path,
+    warehouse_dir: Path,
+    as_of: str | None = None,
+    *,
+    rebuild: bool = False,
+    wait: bool = False,
+) -> RefreshSummary:
+    """Refresh under the warehouse lock; raises `WarehouseBusy` when another holds it."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+
+    def on_wait(pid: str) -> None:
+        _progress(f"waiting: another refresh (PID {pid}) holds {warehouse_dir}")
+
+    with warehouse_lock(warehouse_dir, wait=wait, on_wait=on_wait):
+        log_path = new_run_log(warehouse_dir.resolve() / "logs")
+        with log_path.open("a") as log_file, _progress_to(log_file):
+            try:
+                summary = _run(exports_dir, warehouse_dir, as_of, rebuild, log_file)
+            except Exception:
+                log_file.write(traceback.format_exc())  # the caller prints one line
+                raise
+            summary.log_path = log_path
+            log_file.write(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
+            log_file.write("\n")
+    return summary
+
+
+def _run(
+    exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, log_file
+) -> RefreshSummary:
     from dagster import DagsterInstance, materialize
 
     from orchestration.transform import ensure_manifest
@@ -49,20 +94,22 @@ def run_refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None = None
         warehouse_dir=str(warehouse_dir.resolve()),
         as_of=as_of,
     )
-    warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DAGSTER_HOME", str(warehouse_dir.resolve() / ".dagster"))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    salt_warning = warehouse.demo_salt_warning()
+    if salt_warning:
+        logging.getLogger("hiring.progress").warning(f"WARNING: {salt_warning}")
     _progress("preparing the dbt project")
     ensure_manifest(warehouse.warehouse_db)
+    if rebuild:
+        _drop_raw(warehouse)
 
     from orchestration.assets import ALL_ASSETS
     from orchestration.resources import build_resources
 
     instance = DagsterInstance.ephemeral()
-    log_path = warehouse_dir.resolve() / "logs" / "refresh.log"
-    log_path.parent.mkdir(exist_ok=True)
     # dbt's own log lines go to the log file; the terminal gets progress and the summary.
-    with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
+    with contextlib.redirect_stdout(log_file):
         result = materialize(
             ALL_ASSETS,
             resources=build_resources(warehouse),
@@ -70,16 +117,93 @@ def run_refresh(exports_dir: Path, warehouse_dir: Path, as_of: str | None = None
             run_config=QUIET_DAGSTER,
             raise_on_error=False,
         )
-    summary = summarize(instance.all_logs(result.run_id))
-    summary.log_path = log_path
+    entries = instance.all_logs(result.run_id)
+    _write_run_log(log_file, entries)
+    summary = summarize(entries)
+    if salt_warning:
+        summary.warnings.insert(0, salt_warning)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _drop_raw(warehouse: WarehouseResource) -> None:
+    """`--rebuild`: forget every raw row and load record, so the export alone decides."""
+    from orchestration.ingest import raw_store
+
+    if not warehouse.warehouse_db.exists():
+        return
+    _progress("rebuild: dropping the raw layer; every export file is loaded again")
+    con = raw_store.connect(warehouse.warehouse_db)
+    try:
+        raw_store.drop_raw(con)
+    finally:
+        con.close()
+
+
+def new_run_log(logs_dir: Path, now: datetime | None = None) -> Path:
+    """Create this refresh's log file; keep the newest `LOGS_KEPT`; point refresh.log at it.
+
+    Earlier logs are never emptied: the last good run's log is what explains a
+    failure after it. The pointer is a relative symlink, replaced atomically.
+    """
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    pointer = logs_dir / LOG_POINTER
+    if pointer.is_file() and not pointer.is_symlink():  # a log written before per-run logs
+        written = datetime.fromtimestamp(pointer.stat().st_mtime, UTC)
+        pointer.rename(logs_dir / _log_name(written))
+    path = logs_dir / _log_name(now or datetime.now(UTC))
+    path.touch(exist_ok=False)
+    link = logs_dir / f".{LOG_POINTER}.new"
+    link.unlink(missing_ok=True)
+    link.symlink_to(path.name)
+    os.replace(link, pointer)
+    for old in sorted(logs_dir.glob("refresh-*.log"))[:-LOGS_KEPT]:
+        old.unlink()
+    return path
+
+
+def _log_name(at: datetime) -> str:
+    return f"refresh-{at.strftime('%Y%m%dT%H%M%S.%fZ')}.log"  # sorts by time
+
+
+@contextlib.contextmanager
+def _progress_to(log_file):
+    """Progress and ingest messages also go to the log file, with the wall clock."""
+    handler = logging.StreamHandler(log_file)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    loggers = [logging.getLogger(name) for name in ("hiring.progress", "hiring.ingest")]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def _write_run_log(log_file, entries) -> None:
+    """The run's Dagster log, with full tracebacks: what the terminal summary leaves out."""
+    log_file.write("\n--- Dagster run log ---\n")
+    for entry in entries:
+        at = datetime.fromtimestamp(entry.timestamp, UTC).strftime("%H:%M:%S")
+        event = entry.dagster_event
+        error = getattr(event.event_specific_data, "error", None) if event else None
+        text = entry.user_message or (event.event_type_value if event else "")
+        if not text or (entry.level < logging.INFO and error is None):
+            continue
+        step = f" {entry.step_key}" if entry.step_key else ""
+        log_file.write(f"{at} {logging.getLevelName(entry.level)}{step}: {text}\n")
+        if error is not None:
+            log_file.write(error.to_string() + "\n")
 
 
 def summarize(entries) -> RefreshSummary:
     """Read the summary from a run's event log entries."""
     summary = RefreshSummary()
     step_started: dict[str, float] = {}
+    # what a blocking check that failed says, per step: the cause of that step's failure
+    failed_checks: dict[str, list[str]] = {}
     for entry in entries:
         event = entry.dagster_event
         if event is None:
@@ -92,13 +216,29 @@ def summarize(entries) -> RefreshSummary:
         if kind == "ASSET_MATERIALIZATION":
             _count_materialization(summary, event.event_specific_data.materialization)
         elif kind == "ASSET_CHECK_EVALUATION":
-            _count_check(summary, event.event_specific_data)
+            evaluation = event.event_specific_data
+            _count_check(summary, evaluation)
+            if not evaluation.passed and evaluation.severity.value == "ERROR":
+                failed_checks.setdefault(event.step_key, []).append(
+                    evaluation.description or evaluation.check_name
+                )
         elif kind == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            message = error.message.strip() if error else (event.message or "")
-            if message.startswith("dagster."):  # drop the exception class name
-                message = message.split(": ", 1)[-1]
+            failure = event.event_specific_data
+            raised_by_step = failure.user_failure_data is not None or (
+                failure.error_source.value == "USER_CODE_ERROR"
+            )
+            if not raised_by_step and event.step_key in failed_checks:
+                # Dagster stopped a step that finished: its blocking checks say why
+                causes = "\n".join(failed_checks[event.step_key])
+                summary.failures.append(f"{event.step_key}: stopped by a failed check:\n{causes}")
+                continue
+            error = failure.error
+            message = describe_error_info(error) if error else (event.message or "")
             summary.failures.append(f"{event.step_key}: {message}")
+        elif kind == "RUN_FAILURE" and not summary.failures:
+            # a failure outside any step, e.g. a resource that could not start
+            error = getattr(event.event_specific_data, "error", None)
+            summary.failures.append(describe_error_info(error) if error else event.message or "")
     return summary
 
 
@@ -112,6 +252,16 @@ def _count_materialization(summary: RefreshSummary, materialization) -> None:
         summary.files_missing += status == "missing"
         summary.rows_loaded += int(meta.get("rows_loaded", 0))
         summary.rows_quarantined += int(meta.get("rows_quarantined", 0))
+        summary.rows_deleted += int(meta.get("rows_deleted", 0))
+        summary.duplicates += int(meta.get("duplicates", 0))
+        summary.fields_nulled += int(meta.get("fields_nulled", 0))
+        summary.rows_flagged += int(meta.get("rows_flagged", 0))
+        file = meta.get("file", "/".join(key))
+        if columns := meta.get("columns_missing"):
+            summary.warnings.append(
+                f"{file}: optional columns absent, stored values kept: {', '.join(columns)}"
+            )
+        summary.warnings += list(meta.get("warnings") or [])
     elif key == ["published_snapshot"]:
         summary.published = True
         summary.as_of_date = meta.get("as_of_date") or None
@@ -122,7 +272,8 @@ def _count_check(summary: RefreshSummary, evaluation) -> None:
     if evaluation.passed:
         summary.checks_passed += 1
         return
-    detail = evaluation.description or ""
+    # a file's blocking error is listed once, under the file errors
+    detail = "" if evaluation.check_name == "file_readable" else evaluation.description or ""
     label = f"{name}" + (f" ({detail})" if detail else "")
     if evaluation.severity.value == "WARN":
         summary.checks_warned.append(label)
@@ -169,11 +320,18 @@ def format_summary(summary: RefreshSummary, published_db: Path) -> str:
             if summary.rows_quarantined
             else ""
         ),
+        f"  rows deleted      {summary.rows_deleted:,}  (no longer in the new snapshot)",
+        f"  duplicates        {summary.duplicates:,}  (resolved: the newest version kept)",
+        f"  fields nulled     {summary.fields_nulled:,}  (bad optional value, record kept)",
+        f"  rows flagged      {summary.rows_flagged:,}  (time order warnings, record kept)",
         f"  checks            {summary.checks_passed} passed, {len(summary.checks_failed)} failed,"
         f" {len(summary.checks_warned)} warned",
     ]
     lines += [f"    failed:  {c}" for c in summary.checks_failed[:10]]
     lines += [f"    warning: {c}" for c in summary.checks_warned[:10]]
+    if summary.warnings:
+        lines.append("  warnings")
+        lines += [f"    {w}" for w in summary.warnings[:20]]
     if summary.step_seconds:
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.step_seconds.items())
         lines.append(f"  steps             {steps}")

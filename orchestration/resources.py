@@ -7,10 +7,14 @@ and a `warehouse/` folder in the project, so `dg dev` works out of the box.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+
+from orchestration.lock import warehouse_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EXPORTS = PROJECT_ROOT / "seeds" / "demo"
@@ -18,6 +22,10 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 PUBLISHED_FILE = "published.duckdb"
+DBT_DIR = ".dbt"  # dbt's per-run output and logs, inside the warehouse folder
+
+# The generator writes this file into every synthetic export it creates.
+DEMO_EXPORT_MARKER = ".generated-demo"
 
 
 class WarehouseResource(ConfigurableResource):
@@ -47,6 +55,39 @@ class WarehouseResource(ConfigurableResource):
     def published_db(self) -> Path:
         return Path(self.warehouse_dir).resolve() / PUBLISHED_FILE
 
+    @property
+    def dbt_dir(self) -> Path:
+        """Where dbt writes per-run artifacts and logs: never the project folder."""
+        return Path(self.warehouse_dir).resolve() / DBT_DIR
+
+    def demo_salt_warning(self) -> str | None:
+        """Personal data hashed with the public demo salt is not pseudonymous at all."""
+        if os.environ.get("HIRING_PII_SALT"):
+            return None
+        if (self.exports_path / DEMO_EXPORT_MARKER).exists():
+            return None
+        return (
+            "HIRING_PII_SALT is not set: candidate names, emails and phones of"
+            f" {self.exports_path} are hashed with the public demo salt, which anyone can"
+            " reverse by guessing. Set HIRING_PII_SALT to a secret for real exports."
+        )
+
+
+class RefreshLockResource(ConfigurableResource):
+    """Holds the warehouse's refresh lock for a whole run launched from Dagster.
+
+    With the in-process executor, resources live for the whole run, so the lock
+    covers ingest, dbt and publish. The CLI already holds it; taking it again
+    in the same process is allowed (see orchestration/lock.py).
+    """
+
+    warehouse_dir: str
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[RefreshLockResource]:
+        with warehouse_lock(Path(self.warehouse_dir)):
+            yield self
+
 
 def build_resources(warehouse: WarehouseResource) -> dict:
     """The resources of a refresh, shared by the code location and the CLI."""
@@ -56,5 +97,6 @@ def build_resources(warehouse: WarehouseResource) -> dict:
 
     return {
         "warehouse": warehouse,
+        "refresh_lock": RefreshLockResource(warehouse_dir=warehouse.warehouse_dir),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

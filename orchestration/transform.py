@@ -2,6 +2,11 @@
 
 dbt reads the warehouse path from `HIRING_WAREHOUSE_DB` (see
 dbt_project/profiles.yml); `dbt_env` is the one place that sets it.
+
+Nothing a refresh writes may grow the project folder: per-run artifacts go to
+`WAREHOUSE/.dbt/target/<run>` (removed after the run) and dbt's logs to
+`WAREHOUSE/.dbt/logs`. Only the shared parsed manifest lives in
+`dbt_project/target`, rewritten in place when the project changes.
 """
 
 from __future__ import annotations
@@ -24,9 +29,21 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def dbt_executable() -> str:
-    """The dbt of this environment, even when its bin folder is not on PATH."""
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+    """`hiring-dbt` of this environment: dbt that dies with the refresh (dbt_child.py).
+
+    Found beside this Python even when its bin folder is not on PATH; plain
+    dbt only when the project's scripts are not installed.
+    """
+    for name in ("hiring-dbt", "dbt"):
+        beside_python = Path(sys.executable).parent / name
+        if beside_python.exists():
+            return str(beside_python)
+    return shutil.which("hiring-dbt") or shutil.which("dbt") or "dbt"
+
+
+def dbt_run_dir(warehouse_db: Path) -> Path:
+    """dbt's working folder of one warehouse: `target/` per run and `logs/`."""
+    return warehouse_db.parent / ".dbt"
 
 
 def dbt_env(warehouse_db: Path) -> dict[str, str]:
@@ -34,6 +51,7 @@ def dbt_env(warehouse_db: Path) -> dict[str, str]:
         **os.environ,
         "HIRING_WAREHOUSE_DB": str(warehouse_db),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "DBT_LOG_PATH": str(dbt_run_dir(warehouse_db) / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 

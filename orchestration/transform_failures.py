@@ -1,7 +1,10 @@
 """Say what failed in a dbt build, in words an analyst can act on.
 
 dbt only counts failing rows; tests store their failing rows (store_failures),
-so the first few are read back and shown: an unmapped stage names itself.
+so the first few are read back and shown: an unmapped stage names itself. A
+test's description (from its YAML) says what the failure means, e.g. that the
+as-of date is before the first event. Columns of personal data are never shown:
+this text goes to the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +15,20 @@ from pathlib import Path
 import duckdb
 
 MAX_EXAMPLES = 5
+# Never printed, even hashed: the terminal and the summary hold no candidate data.
+PERSONAL_COLUMNS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "name",
+        "email",
+        "emails",
+        "email_addresses",
+        "phone",
+        "phones",
+        "phone_numbers",
+    }
+)
 
 
 def describe_failures(target_path: Path, warehouse_db: Path) -> list[str]:
@@ -21,16 +38,32 @@ def describe_failures(target_path: Path, warehouse_db: Path) -> list[str]:
     results = json.loads(run_results.read_text())["results"]
     failed = [r for r in results if r["status"] in ("fail", "error", "runtime error")]
     if not failed:
-        return ["dbt reported failure without a failing node; see the dbt log above"]
+        return ["dbt reported failure without a failing node; see the refresh log"]
+    descriptions = _descriptions(Path(target_path) / "manifest.json")
     lines = []
     with _read_only(warehouse_db) as con:
         for result in failed:
             name = result["unique_id"].split(".", 2)[-1]
             message = (result.get("message") or "").strip().splitlines()
             line = f"{name}: {result['status']}" + (f" ({message[0]})" if message else "")
+            if meaning := descriptions.get(result["unique_id"]):
+                line += f": {meaning}"
             rows = _example_rows(con, result.get("relation_name"))
             lines.append(line + (f"; e.g. {rows}" if rows else ""))
     return lines
+
+
+def _descriptions(manifest: Path) -> dict[str, str]:
+    """Each node's one-line description, when its YAML gives one."""
+    try:
+        nodes = json.loads(manifest.read_text())["nodes"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {
+        unique_id: " ".join(node["description"].split())
+        for unique_id, node in nodes.items()
+        if node.get("description")
+    }
 
 
 class _read_only:
@@ -57,6 +90,7 @@ def _example_rows(con, relation: str | None) -> str:
         frame = con.execute(f"select * from {relation} limit {MAX_EXAMPLES}").df()
     except duckdb.Error:
         return ""
+    shown = [c for c in frame.columns if c.lower() not in PERSONAL_COLUMNS]
     return "; ".join(
-        ", ".join(f"{k}={v}" for k, v in row.items()) for row in frame.to_dict("records")
+        ", ".join(f"{k}={v}" for k, v in row.items()) for row in frame[shown].to_dict("records")
     )

@@ -124,3 +124,48 @@ def test_the_code_location_runs_the_refresh_job(tmp_path):
     assert "RUN_SUCCESS" in result.stdout + result.stderr
     published = tmp_path / "wh" / "published.duckdb"
     assert query(published, "select as_of_date::varchar from meta_snapshot") == [(HANDMADE_AS_OF,)]
+
+
+def test_every_refresh_asset_holds_the_warehouse_lock(defs):
+    """A run launched from the UI takes the same lock as `hiring refresh`."""
+    from orchestration.assets import ALL_ASSETS
+
+    for assets_def in ALL_ASSETS:
+        assert "refresh_lock" in assets_def.required_resource_keys, assets_def.node_def.name
+
+
+def test_the_lock_resource_refuses_a_warehouse_another_process_holds(tmp_path):
+    import subprocess
+    import sys
+
+    from dagster import build_resources
+
+    from orchestration.lock import WarehouseBusy
+    from orchestration.resources import RefreshLockResource
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path;"
+            " from orchestration.lock import warehouse_lock\n"
+            "with warehouse_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True); time.sleep(120)",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        lock = RefreshLockResource(warehouse_dir=str(tmp_path))
+        with pytest.raises(Exception) as refused, build_resources({"refresh_lock": lock}):
+            pass
+        cause = refused.value.__cause__ or refused.value  # Dagster wraps what the resource raised
+        assert isinstance(cause, WarehouseBusy)
+        assert f"another refresh (PID {holder.pid}) holds" in str(cause)
+    finally:
+        holder.kill()
+        holder.wait()
+    with build_resources({"refresh_lock": lock}):  # free again once the holder is gone
+        pass

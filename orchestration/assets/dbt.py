@@ -3,16 +3,22 @@
 `dbt build` runs seeds, models, unit tests and data tests in dependency order
 and stops the models below a failing test; when anything failed, the step
 fails with the failing tests and their first rows, so publish never runs.
+
+dbt's per-run output (compiled SQL, run_results.json, its log: ~13 MB a run)
+goes to `WAREHOUSE/.dbt/target/<run>` and is removed once the failure report
+has read it; a folder left by a killed run goes at the start of the next.
 """
 
 import json
+import shutil
 from collections import Counter
+from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MetadataValue
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.progress import report
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import HiringDbtTranslator, dbt_project, point_dbt_at
 from orchestration.transform_failures import describe_failures
 
@@ -23,27 +29,42 @@ from orchestration.transform_failures import describe_failures
     dagster_dbt_translator=HiringDbtTranslator(),
 )
 def hiring_dbt_models(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
 ):
     args = ["build"]
     if warehouse.as_of:
         args += ["--vars", json.dumps({"as_of": warehouse.as_of})]
     point_dbt_at(warehouse.warehouse_db)
+    runs = warehouse.dbt_dir / "target"
+    _remove_children(runs)  # left by a killed run; we hold the lock, nobody uses them
+    target = runs / context.run_id[:8]
     report(context, f"dbt {' '.join(args)}")
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
-    seen: Counter[str] = Counter()
-    for event in invocation.stream():
-        seen[type(event).__name__] += 1
-        if sum(seen.values()) % 25 == 0:
-            report(context, f"  dbt: {_counts(seen)}")
-        yield event
-    report(context, f"  dbt done: {_counts(seen)}")
-    if not invocation.is_successful():
-        failures = describe_failures(invocation.target_path, warehouse.warehouse_db)
-        raise Failure(
-            description="dbt build failed:\n" + "\n".join(failures),
-            metadata={"failures": MetadataValue.md("\n".join(f"- {f}" for f in failures))},
-        )
+    try:
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
+        seen: Counter[str] = Counter()
+        for event in invocation.stream():
+            seen[type(event).__name__] += 1
+            if sum(seen.values()) % 25 == 0:
+                report(context, f"  dbt: {_counts(seen)}")
+            yield event
+        report(context, f"  dbt done: {_counts(seen)}")
+        if not invocation.is_successful():
+            failures = describe_failures(target, warehouse.warehouse_db)
+            raise Failure(
+                description="dbt build failed:\n" + "\n".join(failures),
+                metadata={"failures": MetadataValue.md("\n".join(f"- {f}" for f in failures))},
+            )
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def _remove_children(folder: Path) -> None:
+    if folder.is_dir():
+        for child in folder.iterdir():
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def _counts(seen: Counter) -> str:

@@ -2,9 +2,18 @@
 
 Each raw table carries two checks. `file_readable` is blocking: an unparseable
 file or a missing/empty required file stops the run before dbt. `rows_valid`
-reports the rows sent to quarantine (with examples) as a warning: the good rows
-of the file still load, and nothing is lost.
+reports the rows sent to quarantine, the fields nulled and the rows flagged
+(with examples) as a warning: the good rows of the file still load, and nothing
+is lost.
+
+Each file is loaded on its own: an unexpected exception while loading one file
+becomes that file's blocking error, naming the file and the real cause, and the
+other files still load (their counts stay honest in the summary).
 """
+
+import dataclasses
+import traceback
+from typing import Any
 
 from dagster import (
     AssetCheckResult,
@@ -18,12 +27,13 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration.errors import describe_exception
 from orchestration.ingest import raw_store
 from orchestration.ingest.loader import FileResult, load_source
 from orchestration.ingest.sources import SOURCES, Source
 from orchestration.ingest.specs import EntitySpec
 from orchestration.progress import progress_log, report
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RefreshLockResource, WarehouseResource
 
 FILE_CHECK = "file_readable"
 ROWS_CHECK = "rows_valid"
@@ -63,14 +73,50 @@ def _check_specs(spec: EntitySpec) -> list[AssetCheckSpec]:
     ]
 
 
-def _results(spec: EntitySpec, result: FileResult):
-    key = raw_asset_key(spec)
-    metadata = {
+def file_outcome(result: FileResult) -> dict[str, Any]:
+    """What the summary reads of one file's load, as materialization metadata.
+
+    The one place that reads FileResult: counts the loader may not report yet
+    default to nothing happened.
+    """
+    count_fields = ("rows_deleted", "duplicates", "fields_nulled", "rows_flagged")
+    list_fields = ("columns_missing", "warnings", "examples")
+    return {
         "file": result.file,
         "status": result.status,
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
+        **{name: int(getattr(result, name, 0) or 0) for name in count_fields},
+        **{name: list(getattr(result, name, None) or []) for name in list_fields},
+        "error": result.error or "",
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _rows_problems(outcome: dict[str, Any]) -> str | None:
+    parts = []
+    if outcome["rows_quarantined"]:
+        parts.append(f"{_plural(outcome['rows_quarantined'], 'row')} quarantined")
+    if outcome["fields_nulled"]:
+        parts.append(f"{_plural(outcome['fields_nulled'], 'field')} nulled")
+    if outcome["rows_flagged"]:
+        parts.append(f"{_plural(outcome['rows_flagged'], 'row')} flagged (time order)")
+    if not parts:
+        return None
+    examples = outcome["examples"]
+    return ", ".join(parts) + (f", first: {examples[0]}" if examples else "")
+
+
+def _results(spec: EntitySpec, result: FileResult):
+    key = raw_asset_key(spec)
+    outcome = file_outcome(result)
+    metadata = {
+        name: MetadataValue.json(value) if isinstance(value, list) else value
+        for name, value in outcome.items()
     }
     yield MaterializeResult(asset_key=key, metadata=metadata)
     yield AssetCheckResult(
@@ -81,21 +127,41 @@ def _results(spec: EntitySpec, result: FileResult):
         metadata={"file": result.file, "error": result.error or ""},
         description=result.error,
     )
-    quarantined = None
-    if result.rows_quarantined:
-        rows = "1 row" if result.rows_quarantined == 1 else f"{result.rows_quarantined} rows"
-        quarantined = f"{rows} quarantined, first: {result.examples[0]}"
+    problems = _rows_problems(outcome)
+    examples = "\n".join(f"- {e}" for e in outcome["examples"]) or "none"
     yield AssetCheckResult(
         asset_key=key,
         check_name=ROWS_CHECK,
-        passed=result.rows_quarantined == 0,
+        passed=problems is None,
         severity=AssetCheckSeverity.WARN,
-        description=quarantined,
+        description=problems,
         metadata={
-            "rows_quarantined": result.rows_quarantined,
-            "examples": MetadataValue.md("\n".join(f"- {e}" for e in result.examples) or "none"),
+            "rows_quarantined": outcome["rows_quarantined"],
+            "fields_nulled": outcome["fields_nulled"],
+            "rows_flagged": outcome["rows_flagged"],
+            "examples": MetadataValue.md(examples),
         },
     )
+
+
+def load_each_file(con, source: Source, export_dir, load_id: str, log) -> list[FileResult]:
+    """`load_source`, one file at a time, so an unexpected failure names its file."""
+    results: list[FileResult] = []
+    for spec in source.specs:
+        try:
+            one = dataclasses.replace(source, specs=(spec,))
+            results += load_source(con, one, export_dir, load_id=load_id)
+        except Exception as exc:
+            path = source.find_file(export_dir, spec)
+            file = (
+                path.relative_to(export_dir).as_posix()
+                if path
+                else f"{source.folder}/{spec.name}{spec.extensions[0]}"
+            )
+            log.error(f"{file}: unexpected error while loading\n{traceback.format_exc()}")
+            error = f"{file}: could not be loaded: {describe_exception(exc)}"
+            results.append(FileResult(source.name, spec.name, file, "error", error=error))
+    return results
 
 
 def build_ingest_assets(source: Source):
@@ -107,22 +173,30 @@ def build_ingest_assets(source: Source):
         check_specs=[c for spec in source.specs for c in _check_specs(spec)],
         description=source.description,
     )
-    def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
+    def _ingest(
+        context: AssetExecutionContext,
+        warehouse: WarehouseResource,
+        refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
+    ):
         report(context, f"ingest {source.name}: reading {warehouse.exports_path / source.folder}")
+        if salt_warning := warehouse.demo_salt_warning():
+            context.log.warning(salt_warning)
         con = raw_store.connect(warehouse.warehouse_db)
         try:
-            results = load_source(con, source, warehouse.exports_path, load_id=context.run_id)
+            results = load_each_file(
+                con, source, warehouse.exports_path, context.run_id, context.log
+            )
         finally:
             con.close()
         for spec, result in zip(specs.values(), results, strict=True):
-            if result.status == "loaded":
+            if result.blocking:
+                report(context, f"  {result.error}")
+            elif result.status == "loaded":
                 report(
                     context,
                     f"  {result.file}: {result.rows_loaded} rows loaded,"
                     f" {result.rows_quarantined} quarantined",
                 )
-            elif result.blocking:
-                report(context, f"  {result.error}")
             yield from _results(spec, result)
         absent = [r.file for r in results if r.status == "missing" and not r.blocking]
         if absent:

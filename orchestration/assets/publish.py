@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from orchestration.assets.dbt import hiring_dbt_models
 from orchestration.progress import report
 from orchestration.publish import publish_snapshot
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RefreshLockResource, WarehouseResource
 
 MART_KEYS = [key for key in hiring_dbt_models.keys if key.path[0] == "marts"]
 
@@ -16,7 +16,11 @@ MART_KEYS = [key for key in hiring_dbt_models.keys if key.path[0] == "marts"]
     kinds={"duckdb"},
     description="Read-only copy of the marts for dashboards, swapped in atomically.",
 )
-def published_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource):
+def published_snapshot(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
+):
     report(context, f"publish: writing {warehouse.published_db}")
     snapshot = publish_snapshot(warehouse.warehouse_db, warehouse.published_db, context.run_id)
     report(context, f"  published {len(snapshot.tables)} tables, as of {snapshot.as_of_date}")

@@ -1,0 +1,40 @@
+"""`hiring-dbt`: dbt's own CLI, in a process that dies with the process that started it.
+
+A refresh runs dbt as a child process (dagster-dbt starts it). When the refresh
+is killed with SIGKILL it cannot stop its child, and an orphaned dbt would keep
+writing warehouse.duckdb, so the next refresh fails on DuckDB's file lock. On
+Linux the kernel can do it for us: PR_SET_PDEATHSIG sends SIGKILL to this
+process when its parent dies. Elsewhere this is plain dbt.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent exits (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # not fatal: dbt still runs, it just may outlive a killed parent
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def main() -> None:
+    die_with_parent()
+    from dbt.cli.main import cli
+
+    sys.exit(cli())
+
+
+if __name__ == "__main__":
+    main()
