@@ -12,8 +12,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource
 
+from orchestration.ingest import pii
+from orchestration.ingest.pii import InitResourceContext
 from orchestration.lock import warehouse_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,6 @@ PUBLISHED_FILE = "published.duckdb"
 DBT_DIR = ".dbt"  # dbt's per-run output and logs, inside the warehouse folder
 
 # The generator writes this file into every synthetic export it creates.
-DEMO_EXPORT_MARKER = ".generated-demo"
 
 
 class WarehouseResource(ConfigurableResource):
@@ -62,9 +63,9 @@ class WarehouseResource(ConfigurableResource):
 
     def demo_salt_warning(self) -> str | None:
         """Personal data hashed with the public demo salt is not pseudonymous at all."""
-        if os.environ.get("HIRING_PII_SALT"):
+        if not pii.uses_demo_salt():
             return None
-        if (self.exports_path / DEMO_EXPORT_MARKER).exists():
+        if (self.exports_path / pii.DEMO_EXPORT_MARKER).exists():
             return None
         return (
             "HIRING_PII_SALT is not set: candidate names, emails and phones of"

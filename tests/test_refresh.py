@@ -422,7 +422,6 @@ def test_dbt_dies_with_a_killed_refresh_and_the_next_refresh_succeeds(tmp_path):
 # -- rebuild, summary counts, as-of ---------------------------------------------------------
 
 
-@pytest.mark.xfail(not hasattr(raw_store, "drop_raw"), reason="needs ingest drop_raw")
 def test_rebuild_loads_every_file_again(handmade_copy, tmp_path):
     warehouse = tmp_path / "wh"
     assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0
@@ -441,10 +440,6 @@ def test_rebuild_loads_every_file_again(handmade_copy, tmp_path):
     assert "files loaded      11  (0 unchanged, 11 optional files absent)" in result.stdout
 
 
-@pytest.mark.xfail(
-    "duplicates" not in FileResult.__dataclass_fields__,
-    reason="needs the ingest counts (duplicates, nulled fields, hashed personal data)",
-)
 def test_summary_counts_duplicates_and_never_prints_personal_data(handmade_copy, tmp_path):
     applications = handmade_copy / "greenhouse" / "applications.json"
     pages = json.loads(applications.read_text())
@@ -464,7 +459,6 @@ def test_summary_counts_duplicates_and_never_prints_personal_data(handmade_copy,
         assert value not in printed
 
 
-@pytest.mark.xfail(reason="needs the dbt check that the as-of date is not before the first event")
 def test_an_as_of_before_the_first_event_is_refused_clearly(handmade_copy, tmp_path):
     warehouse = tmp_path / "wh"
     assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0

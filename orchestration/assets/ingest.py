@@ -74,21 +74,20 @@ def _check_specs(spec: EntitySpec) -> list[AssetCheckSpec]:
 
 
 def file_outcome(result: FileResult) -> dict[str, Any]:
-    """What the summary reads of one file's load, as materialization metadata.
-
-    The one place that reads FileResult: counts the loader may not report yet
-    default to nothing happened.
-    """
-    count_fields = ("rows_deleted", "duplicates", "fields_nulled", "rows_flagged")
-    list_fields = ("columns_missing", "warnings", "examples")
+    """What the summary reads of one file's load, as materialization metadata."""
     return {
         "file": result.file,
         "status": result.status,
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
-        **{name: int(getattr(result, name, 0) or 0) for name in count_fields},
-        **{name: list(getattr(result, name, None) or []) for name in list_fields},
+        "rows_deleted": result.rows_deleted,
+        "duplicates": result.duplicates,
+        "fields_nulled": result.fields_nulled,
+        "rows_flagged": result.rows_flagged,
+        "columns_missing": list(result.columns_missing),
+        "warnings": list(result.warnings),
+        "examples": list(result.examples),
         "error": result.error or "",
     }
 

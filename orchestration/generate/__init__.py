@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestration.ingest.pii import DEMO_EXPORT_MARKER
+
 from . import records
 from .applications import assign_candidates, simulate_applications, truncate
 from .company import DEPARTMENTS, build_company
@@ -116,6 +118,11 @@ def generate_export(
         written[f"lever/{name}.json"] = write(out_dir / "lever" / f"{name}.json", rows)
     for name, (header, rows) in people.items():
         written[f"people/{name}.csv"] = write_csv(out_dir / "people" / f"{name}.csv", header, rows)
+    # Marks a synthetic export: the public demo salt is fine for it (no real people).
+    (out_dir / DEMO_EXPORT_MARKER).write_text(
+        f"A synthetic export written by `hiring generate` ({applications} applications,"
+        f" seed {seed}).\n"
+    )
     return written
 
 

@@ -42,7 +42,7 @@ class FileResult:
     source: str
     entity: str
     file: str  # path relative to the export folder (the snapshot file, else the first delta)
-    status: str  # loaded | unchanged | missing | error
+    status: str  # loaded | unchanged | missing | error | absent (the source's folder is not there)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0  # records not loaded (dropped)
@@ -96,12 +96,14 @@ def load_file(
         return FileResult(source.name, spec.name, display, "error", error=str(exc))
     files = ([("snapshot", snapshot)] if snapshot else []) + [("delta", d) for d in deltas]
     if not files:
+        stored = raw_store.current_files(con, spec)
+        if not (export_dir / source.folder).is_dir() and not stored:
+            # a source this export does not use (no folder): nothing to say
+            return FileResult(source.name, spec.name, display, "absent")
         result = FileResult(source.name, spec.name, display, "missing")
-        # a required file is required of a source the export has (its folder exists)
-        source_present = (export_dir / source.folder).is_dir()
-        if spec.required_file and source_present and not raw_store.current_files(con, spec):
+        if spec.required_file and not stored:
             result.error = f"{display}: required file is missing from {export_dir}"
-        elif raw_store.current_files(con, spec):
+        elif stored:
             result.warnings.append(
                 f"{display}: not in this export; the rows loaded earlier are kept"
                 " (`hiring refresh --rebuild` starts from the export folder alone)"

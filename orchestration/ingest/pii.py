@@ -16,9 +16,9 @@ import re
 
 SALT_ENV = "HIRING_PII_SALT"
 DEMO_SALT = "demo-salt-change-me"
-# Written by `hiring generate` into the export folder: a synthetic export, where
-# the demo salt is fine.
-DEMO_MARKER = ".generated-demo"
+# Written by `hiring generate` into an export folder: a synthetic export, for which
+# the public demo salt is fine (no real people).
+DEMO_EXPORT_MARKER = ".generated-demo"
 
 KINDS = ("name", "email", "phone")
 
