@@ -757,7 +757,7 @@ def contention(baseline, tmp_path_factory) -> Contention:
     published = warehouse / PUBLISHED
     digest_before = digest(published)
     first = start_refresh(export.root, warehouse, root / "first")
-    waiting = None
+    started = [first]
     seen: set[int] = set()
     try:
         in_dbt = poll(lambda: dbt_processes_below(first.pid), timeout=600)
@@ -766,15 +766,22 @@ def contention(baseline, tmp_path_factory) -> Contention:
         second = hiring_refresh(export.root, warehouse)
         digest_after_second = digest(published)
         waiting = start_refresh(export.root, warehouse, root / "waiting", "--wait")
+        started.append(waiting)
         # let the waiting refresh reach the lock (bounded), unless the first one ends first
         poll(
             lambda: "wait" in printed(root / "waiting").lower() or first.poll() is not None,
             timeout=120,
         )
+        victim = first
         dbt_at_kill = dbt_processes_below(first.pid)
+        if not dbt_at_kill:  # the first one got past dbt meanwhile: kill a new one in dbt
+            first.wait(timeout=900)
+            victim = start_refresh(export.root, warehouse, root / "victim")
+            started.append(victim)
+            dbt_at_kill = poll(lambda: dbt_processes_below(victim.pid), timeout=600)
         seen.update(dbt_at_kill)
-        first.send_signal(signal.SIGKILL)
-        first.wait()
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
         left = poll(lambda: not [p for p in dbt_at_kill if is_alive(p)], timeout=30)
         dbt_left = [] if left else [p for p in dbt_at_kill if is_alive(p)]
         waiting.wait(timeout=900)
@@ -794,8 +801,8 @@ def contention(baseline, tmp_path_factory) -> Contention:
             after_kill,
         )
     finally:
-        for process in (first, waiting):
-            if process is not None and process.poll() is None:
+        for process in started:
+            if process.poll() is None:
                 seen.update(descendants(process.pid))
                 process.kill()
                 process.wait()
