@@ -12,10 +12,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 
 from orchestration.ingest import pii
-from orchestration.ingest.pii import InitResourceContext
 from orchestration.lock import warehouse_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
