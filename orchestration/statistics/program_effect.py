@@ -109,7 +109,7 @@ PRACTICES = {
     ),
     "talk_share_ok": (
         "talk_share_ok",
-        "whose manager let candidates do most of the talking",
+        "whose manager kept within the talk-share limit in interviews",
     ),
 }
 
