@@ -122,7 +122,7 @@ def test_unreadable_file_fails_before_dbt_and_keeps_the_snapshot(handmade_copy, 
     assert digest(published) == before
 
 
-def test_unmapped_stage_fails_the_build_naming_the_stage(handmade_copy, tmp_path):
+def test_unmapped_stage_fails_the_build_naming_the_source_and_the_stage(handmade_copy, tmp_path):
     warehouse = tmp_path / "wh"
     assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0
     published = warehouse / "published.duckdb"
@@ -137,7 +137,9 @@ def test_unmapped_stage_fails_the_build_naming_the_stage(handmade_copy, tmp_path
 
     assert result.returncode == 1, result.stdout
     assert "dbt build failed" in result.stdout
-    assert "Vibe Check" in result.stdout
+    assert (
+        "source greenhouse: stage 'Vibe Check' is not in seeds/stage_mapping.csv" in result.stdout
+    )
     assert digest(published) == before
 
 

@@ -1,21 +1,22 @@
 -- Every ATS stage name, in the stage history, in a job's interview plan or as
 -- an application's current stage, maps to a canonical stage. Each failing row
--- names an unmapped stage: add it to seeds/stage_mapping.csv.
+-- names the source system and the unmapped stage: add a row for them to
+-- seeds/stage_mapping.csv.
 with stage_names as (
     select
         source_system,
         stage_name
-    from {{ ref('stg_greenhouse__application_stages') }}
+    from {{ ref('int_stage_stays_unioned') }}
     union
     select
         source_system,
         stage_name
-    from {{ ref('stg_greenhouse__job_stages') }}
+    from {{ ref('int_stages_unioned') }}
     union
     select
         source_system,
         current_stage_name
-    from {{ ref('stg_greenhouse__applications') }}
+    from {{ ref('int_applications_unioned') }}
     where current_stage_name is not null
 ),
 
@@ -27,6 +28,8 @@ mapping as (
 )
 
 select
+    'source ' || stage_names.source_system || ': stage ''' || stage_names.stage_name
+    || ''' is not in seeds/stage_mapping.csv' as problem,
     stage_names.source_system,
     stage_names.stage_name
 from stage_names

@@ -6,19 +6,19 @@
 -- * Applications applied after the as-of date are left out; a rejection,
 --   hire or offer resolution after it has not happened yet.
 -- * status: hired (latest offer accepted, or hired in the ATS) > withdrew
---   (rejection reason of type 'They rejected us') / rejected > active.
--- * Hired in the ATS without an accepted offer: hired at the entry of a stage
---   mapped to `hired`, else at the application's last activity. Hired in the
---   ATS with none of these (and no offer saying otherwise): hired, hire date
---   unknown (hired_at null, counted by the test hired_without_hire_date).
+--   (ended by the candidate) / rejected (ended by the company) > active.
+-- * hired_at: the accepted offer's resolution, else the entry of a stage
+--   mapped to `hired`, else what the ATS says (hire_evidence_at). Hired in
+--   the ATS with none of these (and no offer saying otherwise): hired, hire
+--   date unknown (hired_at null, counted by the test hired_without_hire_date).
 -- * furthest stage: the highest of the stage history and the ATS current
 --   stage, which counts as reached when its entry (int_current_stages_mapped,
 --   else the applied date) is on or before the as-of date.
--- * Greenhouse `converted` prospect applications live on as the application
---   they became and are left out.
+-- * Superseded applications (replaced by another application in the ATS)
+--   are left out.
 with applications as (
-    select * from {{ ref('stg_greenhouse__applications') }}
-    where ats_status != 'converted'
+    select * from {{ ref('int_applications_unioned') }}
+    where not coalesce(is_superseded, false)
 ),
 
 candidates as (
@@ -30,7 +30,7 @@ first_stays as (
     select
         application_id,
         min(entered_at) as first_entered_at
-    from {{ ref('stg_greenhouse__application_stages') }}
+    from {{ ref('int_stage_stays_unioned') }}
     group by application_id
 ),
 
@@ -79,9 +79,10 @@ joined as (
         coalesce(current_stages.entered_at, candidates.created_at) as current_stage_entered_at,
         latest_offers.offer_outcome,
         latest_offers.resolved_at as offer_resolved_at,
+        coalesce(stage_progress.hired_stage_entered_at, applications.hire_evidence_at) as hire_recorded_at,
         case
-            when applications.ats_status = 'hired'
-                then coalesce(stage_progress.hired_stage_entered_at, applications.last_activity_at)
+            when applications.is_hired_in_ats
+                then coalesce(stage_progress.hired_stage_entered_at, applications.hire_evidence_at)
         end as ats_hired_at,
         as_of.as_of_date
     from applications
@@ -97,14 +98,14 @@ resolved as (
     select
         joined.*,
         case
-            when joined.offer_outcome = 'accepted' then coalesce(joined.offer_resolved_at, joined.ats_hired_at)
+            when joined.offer_outcome = 'accepted' then coalesce(joined.offer_resolved_at, joined.hire_recorded_at)
             when cast(joined.ats_hired_at as date) <= joined.as_of_date then joined.ats_hired_at
         end as hired_at,
         (
             joined.offer_outcome = 'accepted'
             or cast(joined.ats_hired_at as date) <= joined.as_of_date
             -- hired in the ATS at a date nothing records
-            or (joined.ats_status = 'hired' and joined.ats_hired_at is null and joined.offer_outcome is null)
+            or (joined.is_hired_in_ats and joined.ats_hired_at is null and joined.offer_outcome is null)
         ) as is_hired,
         -- the current stage is reached on the as-of date: it counts beside the history
         case
@@ -112,9 +113,9 @@ resolved as (
                 then joined.current_stage_order
         end as reached_current_stage_order,
         (
-            joined.ats_status = 'rejected'
-            and cast(coalesce(joined.rejected_at, joined.last_activity_at) as date) <= joined.as_of_date
-        ) as is_ended_by_rejection
+            joined.ended_by is not null
+            and cast(joined.ended_at as date) <= joined.as_of_date
+        ) as is_ended
     from joined
     where cast(joined.applied_at_resolved as date) <= joined.as_of_date
 ),
@@ -130,8 +131,8 @@ with_status as (
         end as furthest_stage_order,
         case
             when resolved.is_hired then 'hired'
-            when resolved.is_ended_by_rejection and resolved.rejection_reason_type = 'They rejected us' then 'withdrew'
-            when resolved.is_ended_by_rejection then 'rejected'
+            when resolved.is_ended and resolved.ended_by = 'candidate' then 'withdrew'
+            when resolved.is_ended then 'rejected'
             else 'active'
         end as status
     from resolved
@@ -147,14 +148,14 @@ select
     with_status.is_prospect,
     with_status.applied_at_resolved as applied_at,
     with_status.status,
-    case when with_status.status in ('rejected', 'withdrew') then with_status.rejection_reason end
+    case when with_status.status in ('rejected', 'withdrew') then with_status.end_reason end
         as rejection_reason,
     case
         when with_status.status = 'hired' then with_status.hired_at
-        when with_status.status in ('rejected', 'withdrew')
-            then coalesce(with_status.rejected_at, with_status.last_activity_at)
+        when with_status.status in ('rejected', 'withdrew') then with_status.ended_at
     end as ended_at,
     case when with_status.status = 'hired' then with_status.hired_at end as hired_at,
+    case when with_status.status = 'hired' then with_status.hired_opening_id end as hired_opening_id,
     canonical_stages.canonical_stage as furthest_stage,
     canonical_stages.stage_order as furthest_stage_order,
     with_status.offer_outcome as offer_status,

@@ -8,42 +8,44 @@
 
 with held_interviews as (
     -- an interview still `scheduled` is a plan, not an event (like an offer's start date)
-    select * from {{ ref('stg_greenhouse__scheduled_interviews') }}
+    select * from {{ ref('int_interviews_unioned') }}
     where interview_status is null or interview_status != 'scheduled'
 ),
 
 events as (
-    select applied_at as event_at from {{ ref('stg_greenhouse__applications') }}
+    select applied_at as event_at from {{ ref('int_applications_unioned') }}
     union all
-    select rejected_at from {{ ref('stg_greenhouse__applications') }}
+    select ended_at from {{ ref('int_applications_unioned') }}
     union all
-    select last_activity_at from {{ ref('stg_greenhouse__applications') }}
+    select last_activity_at from {{ ref('int_applications_unioned') }}
     union all
-    select entered_at from {{ ref('stg_greenhouse__application_stages') }}
+    select hire_evidence_at from {{ ref('int_applications_unioned') }}
     union all
-    select exited_at from {{ ref('stg_greenhouse__application_stages') }}
+    select entered_at from {{ ref('int_stage_stays_unioned') }}
     union all
-    select created_at from {{ ref('stg_greenhouse__offers') }}
+    select exited_at from {{ ref('int_stage_stays_unioned') }}
     union all
-    select cast(sent_date as timestamp) from {{ ref('stg_greenhouse__offers') }}
+    select created_at from {{ ref('int_offers_unioned') }}
     union all
-    select resolved_at from {{ ref('stg_greenhouse__offers') }}
+    select cast(sent_date as timestamp) from {{ ref('int_offers_unioned') }}
     union all
-    select created_at from {{ ref('stg_greenhouse__jobs') }}
+    select resolved_at from {{ ref('int_offers_unioned') }}
     union all
-    select opened_at from {{ ref('stg_greenhouse__jobs') }}
+    select created_at from {{ ref('int_jobs_unioned') }}
     union all
-    select closed_at from {{ ref('stg_greenhouse__jobs') }}
+    select opened_at from {{ ref('int_jobs_unioned') }}
     union all
-    select opened_at from {{ ref('stg_greenhouse__job_openings') }}
+    select closed_at from {{ ref('int_jobs_unioned') }}
     union all
-    select closed_at from {{ ref('stg_greenhouse__job_openings') }}
+    select opened_at from {{ ref('int_openings_unioned') }}
+    union all
+    select closed_at from {{ ref('int_openings_unioned') }}
     union all
     select starts_at from held_interviews
     union all
     select ends_at from held_interviews
     union all
-    select submitted_at from {{ ref('stg_greenhouse__scorecards') }}
+    select submitted_at from {{ ref('int_scorecards_unioned') }}
 ),
 
 event_bounds as (

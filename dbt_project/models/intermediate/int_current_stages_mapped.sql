@@ -5,7 +5,7 @@
 -- exit (or entry, while open), else the applied date. Whether that date is on
 -- or before the as-of date is decided in int_applications_resolved.
 with applications as (
-    select * from {{ ref('stg_greenhouse__applications') }}
+    select * from {{ ref('int_applications_unioned') }}
     where current_stage_name is not null
 ),
 
@@ -14,7 +14,7 @@ last_stay_events as (
     select
         application_id,
         max(greatest(entered_at, coalesce(exited_at, entered_at))) as last_stay_event_at
-    from {{ ref('stg_greenhouse__application_stages') }}
+    from {{ ref('int_stage_stays_unioned') }}
     group by application_id
 ),
 

@@ -1,7 +1,7 @@
 -- One row per job: its hiring manager and recruiter. Where a role lists
 -- several people, the one flagged `responsible` wins, else the first listed.
 with members as (
-    select * from {{ ref('stg_greenhouse__job_hiring_team') }}
+    select * from {{ ref('int_hiring_team_unioned') }}
     where team_role in ('hiring_manager', 'recruiter')
 ),
 

@@ -1,7 +1,7 @@
 -- Jobs with their department, hiring team, open date and the evergreen and
 -- template flags.
 with jobs as (
-    select * from {{ ref('stg_greenhouse__jobs') }}
+    select * from {{ ref('int_jobs_unioned') }}
 ),
 
 teams as (

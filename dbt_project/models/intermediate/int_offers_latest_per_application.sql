@@ -1,10 +1,12 @@
--- Non-deprecated offer versions that exist on the as-of date (sent, or created
--- when never sent, on or before it), with the application's latest one flagged
--- (highest version) and its outcome on the as-of date: a resolution after the
--- as-of date has not happened yet, so that offer is pending.
+-- Offer versions not superseded by a newer one, extended (not a draft), that
+-- exist on the as-of date (sent, or created when never sent, on or before it),
+-- with the application's latest one flagged (highest version) and its outcome
+-- on the as-of date: a resolution after the as-of date has not happened yet,
+-- so that offer is pending.
 with offers as (
-    select * from {{ ref('stg_greenhouse__offers') }}
-    where offer_status != 'deprecated'
+    select * from {{ ref('int_offers_unioned') }}
+    where not coalesce(is_superseded, false)
+        and coalesce(offer_status, 'pending') != 'draft'
 ),
 
 as_of as (
@@ -35,7 +37,7 @@ select
         -- an accepted offer without a timestamp is accepted; the hire date
         -- then comes from the ATS
         when offer_status = 'accepted' and (is_resolved_by_as_of or resolved_at is null) then 'accepted'
-        when offer_status = 'rejected' and is_resolved_by_as_of then 'declined'
+        when offer_status = 'declined' and is_resolved_by_as_of then 'declined'
         else 'pending'
     end as offer_outcome,
     row_number() over (

@@ -3,9 +3,10 @@
 --   job's created_at.
 -- * Filled by the first hire whose latest offer names the opening, at its
 --   acceptance (the application's hired_at); an opening no offer names is
---   filled by the application the ATS records on it, if that one is hired.
+--   filled by the application the ATS records on it, if that one is hired;
+--   else by the first hire whose application the ATS records on the opening.
 with openings as (
-    select * from {{ ref('stg_greenhouse__job_openings') }}
+    select * from {{ ref('int_openings_unioned') }}
 ),
 
 jobs as (
@@ -38,6 +39,14 @@ fill_candidates as (
         2 as evidence_rank
     from openings
     inner join hires on openings.hired_application_id = hires.application_id
+    union all
+    select
+        hires.hired_opening_id,
+        hires.application_id,
+        hires.hired_at,
+        3 as evidence_rank
+    from hires
+    where hires.hired_opening_id is not null
 ),
 
 first_fills as (

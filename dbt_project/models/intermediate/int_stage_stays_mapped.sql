@@ -2,7 +2,7 @@
 -- through the stage_mapping seed (lower(trim(name)) match). An exit after the
 -- as-of date has not happened yet: the stay is open.
 with stays as (
-    select * from {{ ref('stg_greenhouse__application_stages') }}
+    select * from {{ ref('int_stage_stays_unioned') }}
 ),
 
 mapping as (
@@ -25,7 +25,7 @@ select
     stays.stage_stay_id,
     stays.application_id,
     stays.source_system,
-    stays.job_stage_id,
+    stays.stage_id,
     stays.stage_name,
     mapping.canonical_stage,
     canonical_stages.stage_order as canonical_stage_order,

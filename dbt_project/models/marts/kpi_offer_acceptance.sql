@@ -1,7 +1,7 @@
--- Offer acceptance over each application's latest non-deprecated offer:
--- accepted and declined by the month/quarter resolved (an accepted offer
--- without a timestamp: the hire date), pending (unresolved on the as-of date)
--- by the month/quarter sent.
+-- Offer acceptance over each application's latest offer (superseded versions
+-- left out): accepted and declined by the month/quarter resolved (an accepted
+-- offer without a timestamp: the hire date), pending (not answered on the
+-- as-of date) by the month/quarter sent.
 with latest_offers as (
     select * from {{ ref('int_offers_latest_per_application') }}
     where is_latest

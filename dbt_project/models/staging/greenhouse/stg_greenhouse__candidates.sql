@@ -9,18 +9,12 @@ renamed as (
     select
         -- ids
         'greenhouse:' || id as candidate_id,
+        'greenhouse' as source_system,
         -- pseudonymous person key: the first listed email's hash (the same in
         -- every source), else the candidate id
         coalesce(email_addresses, 'greenhouse:' || id) as candidate_key,
-        -- attributes (keyed hashes)
-        'greenhouse' as source_system,
-        first_name as first_name_hash,
-        last_name as last_name_hash,
-        email_addresses as email_hash,
-        phone_numbers as phone_hash,
         -- timestamps (UTC)
-        created_at,
-        updated_at
+        created_at
     from source
 )
 

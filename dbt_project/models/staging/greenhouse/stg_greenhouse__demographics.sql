@@ -7,10 +7,9 @@ with source as (
 renamed as (
     select
         'greenhouse:' || application_id as application_id,
-        'greenhouse:' || candidate_id as candidate_id,
         'greenhouse' as source_system,
-        {{ json_text('race', '$.description') }} as race,
         {{ json_text('gender', '$.description') }} as gender,
+        {{ json_text('race', '$.description') }} as race,
         {{ json_text('veteran_status', '$.message') }} as veteran_status,
         {{ json_text('disability_status', '$.description') }} as disability_status,
         submitted_at

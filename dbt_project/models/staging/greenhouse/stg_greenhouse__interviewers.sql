@@ -1,29 +1,13 @@
--- Interviewers are nested in scheduled_interviews.interviewers: one row per
--- interview and interviewer (the expected scorecards).
-with source as (
-    select * from {{ source('greenhouse', 'scheduled_interviews') }}
-),
-
-interviewers as (
-    select
-        source.id as interview_source_id,
-        interviewer.value as interviewer
-    from source
-    {{ json_array_elements('source.interviewers', 'interviewer') }}
-),
-
-renamed as (
-    select
-        -- ids
-        'greenhouse:' || interview_source_id || ':' || {{ json_text('interviewer', '$.id') }}
-            as interview_interviewer_id,
-        'greenhouse:' || interview_source_id as interview_id,
-        'greenhouse:' || {{ json_text('interviewer', '$.id') }} as user_id,
-        'greenhouse:' || {{ json_text('interviewer', '$.scorecard_id') }} as scorecard_id,
-        -- attributes
-        'greenhouse' as source_system,
-        {{ json_text('interviewer', '$.response_status') }} as response_status
-    from interviewers
+-- One row per interview and interviewer: the expected scorecards.
+with interviewers as (
+    select * from {{ ref('base_greenhouse__interviewers') }}
 )
 
-select * from renamed
+select
+    interview_interviewer_id,
+    interview_id,
+    user_id,
+    'greenhouse' as source_system,
+    scorecard_id,
+    response_status
+from interviewers

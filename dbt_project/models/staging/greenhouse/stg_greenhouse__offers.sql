@@ -1,3 +1,6 @@
+-- Offer versions in canonical terms: Greenhouse `deprecated` versions were
+-- replaced by a newer one (is_superseded, no status of their own);
+-- `rejected` = declined by the candidate; `unresolved` = pending.
 with source as (
     select * from {{ source('greenhouse', 'offers') }}
 ),
@@ -8,18 +11,21 @@ renamed as (
         'greenhouse:' || id as offer_id,
         'greenhouse:' || application_id as application_id,
         'greenhouse:' || job_id as job_id,
-        'greenhouse:' || candidate_id as candidate_id,
         'greenhouse:' || {{ json_text('opening', '$.id') }} as opening_id,
-        -- attributes
         'greenhouse' as source_system,
-        version as offer_version,
-        status as offer_status,
-        {{ json_text('opening', '$.opening_id') }} as opening_code,
+        -- attributes
+        cast(version as bigint) as offer_version,
+        case
+            when status = 'accepted' then 'accepted'
+            when status = 'rejected' then 'declined'
+            when status = 'unresolved' then 'pending'
+        end as offer_status,
+        coalesce(status = 'deprecated', false) as is_superseded,
         -- dates and timestamps (UTC)
-        sent_at as sent_date,
-        starts_at as start_date,
-        resolved_at,
+        cast(sent_at as date) as sent_date,
+        cast(starts_at as date) as start_date,
         created_at,
+        resolved_at,
         updated_at
     from source
 )

@@ -1,26 +1,30 @@
-with source as (
-    select * from {{ source('greenhouse', 'scorecards') }}
+-- One row per submitted scorecard. Greenhouse links a scorecard to its
+-- scheduled interview only from the interview's side (an interviewer's
+-- `scorecard_id`): that link gives interview_id.
+with scorecards as (
+    select * from {{ ref('base_greenhouse__scorecards') }}
 ),
 
-renamed as (
+scorecard_interviews as (
     select
-        -- ids
-        'greenhouse:' || id as scorecard_id,
-        'greenhouse:' || application_id as application_id,
-        'greenhouse:' || candidate_id as candidate_id,
-        'greenhouse:' || {{ json_text('interview_step', '$.id') }} as interview_step_id,
-        'greenhouse:' || {{ json_text('submitted_by', '$.id') }} as submitted_by_user_id,
-        'greenhouse:' || {{ json_text('interviewer', '$.id') }} as interviewer_user_id,
-        -- attributes
-        'greenhouse' as source_system,
-        interview as interview_name,
-        overall_recommendation,
-        -- timestamps (UTC)
-        interviewed_at,
-        submitted_at,
-        created_at,
-        updated_at
-    from source
+        scorecard_id,
+        min(interview_id) as interview_id
+    from {{ ref('base_greenhouse__interviewers') }}
+    where scorecard_id is not null
+    group by scorecard_id
 )
 
-select * from renamed
+select
+    scorecards.scorecard_id,
+    scorecards.application_id,
+    'greenhouse' as source_system,
+    scorecard_interviews.interview_id,
+    scorecards.interviewer_user_id,
+    scorecards.interview_name,
+    scorecards.overall_recommendation,
+    scorecards.interviewed_at,
+    scorecards.submitted_at,
+    scorecards.created_at,
+    scorecards.updated_at
+from scorecards
+left join scorecard_interviews on scorecards.scorecard_id = scorecard_interviews.scorecard_id

@@ -8,15 +8,14 @@ renamed as (
     select
         -- ids
         'greenhouse:' || id as user_id,
-        employee_id,
-        -- attributes
         'greenhouse' as source_system,
+        -- attributes
         coalesce(name, trim(concat(first_name, ' ', last_name))) as user_name,
         lower(trim(primary_email_address)) as email,
+        cast(employee_id as string) as employee_id,
         coalesce(disabled, false) as is_disabled,
         -- timestamps (UTC)
-        created_at,
-        updated_at
+        created_at
     from source
 )
 

@@ -1,3 +1,4 @@
+-- One row per stage of a job's interview plan, in the plan's order (`priority`).
 with source as (
     select * from {{ source('greenhouse', 'job_stages') }}
 ),
@@ -5,15 +6,12 @@ with source as (
 renamed as (
     select
         -- ids
-        'greenhouse:' || id as job_stage_id,
+        'greenhouse:' || id as stage_id,
+        'greenhouse' as source_system,
         'greenhouse:' || job_id as job_id,
         -- attributes
-        'greenhouse' as source_system,
         name as stage_name,
-        priority as stage_priority,
-        -- timestamps (UTC)
-        created_at,
-        updated_at
+        cast(priority as bigint) as stage_position
     from source
 )
 

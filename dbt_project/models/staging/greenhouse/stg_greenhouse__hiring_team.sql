@@ -34,7 +34,7 @@ renamed as (
         -- attributes
         'greenhouse' as source_system,
         team_role,
-        list_position,
+        cast(list_position as bigint) as list_position,
         coalesce(cast({{ json_text('member', '$.responsible') }} as boolean), false) as is_responsible
     from members
 )

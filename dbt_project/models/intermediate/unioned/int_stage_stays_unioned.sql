@@ -1,0 +1,1 @@
+{{ union_canonical('stage_stays') }}
