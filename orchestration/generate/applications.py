@@ -42,6 +42,14 @@ POOL_PROSPECT_SHARE = 0.004  # prospects in the talent pool, not yet tied to a j
 PROSPECT_SHARE = 0.09
 REAPPLY_SHARE = 0.04
 REAPPLY_GAP_DAYS = 30
+# Applications to a posting thin out as it ages: most arrive in its first weeks, then
+# a trickle (ARRIVAL_FLOOR of the first day's rate) while it stays open.
+ARRIVAL_DECAY_DAYS = 30.0
+ARRIVAL_FLOOR = 0.25
+# The flaw the fairness report should find: the resume screen (Application Review)
+# passes women less often (odds multiplier), an impact ratio of about 0.7.
+FEMALE_SHARE = 0.435  # of applicants; what they answer on the EEOC form is records.py's
+SCREEN_ODDS_FEMALE = 0.6
 
 _REASON = {name: i for i, (name, _) in enumerate(REJECTION_REASONS)}
 WITHDRAW_REASONS = np.array(
@@ -95,6 +103,7 @@ class Applications:
     offer_row: np.ndarray  # row in `offers`, -1 without an offer
     offers: OfferDraft
     candidate: np.ndarray  # candidate index (set by assign_candidates)
+    female: np.ndarray
 
     @property
     def candidate_id(self) -> np.ndarray:
@@ -136,7 +145,9 @@ def _arrivals(company: Company, n: int, rng: np.random.Generator):
         first = (jobs.opened_at[j] + job_offset[j] * 60) // DAY
         last = (jobs.window_end[j] + job_offset[j] * 60) // DAY
         days = np.arange(first, max(last, first + 1))
-        p = WEEKDAY_WEIGHT[weekday(days)]
+        p = WEEKDAY_WEIGHT[weekday(days)] * (
+            np.exp(-(days - first) / ARRIVAL_DECAY_DAYS) + ARRIVAL_FLOOR
+        )
         picked = rng.choice(days, counts[j], p=p / p.sum())
         local = picked * DAY + rng.choice(24, counts[j], p=HOUR_WEIGHT / HOUR_WEIGHT.sum()) * HOUR
         local += rng.integers(0, HOUR, counts[j])
@@ -196,6 +207,8 @@ def simulate_applications(company: Company, n: int, rng: np.random.Generator) ->
     median = np.array([k.median_days for k in kinds])[row]
     odds = stages.pass_prob[row] / np.maximum(1 - stages.pass_prob[row], 1e-9)
     odds *= np.array([s[3] for s in SOURCES])[source][:, None]
+    female = rng.random(n) < FEMALE_SHARE
+    odds[:, 0] *= np.where(female, SCREEN_ODDS_FEMALE, 1.0)
     p_pass = odds / (1 + odds)
     inner = valid & (pos > 0) & (pos < length[:, None] - 1)
     skipped = inner & (rng.random(plan.shape) < skip_rate)
@@ -234,6 +247,7 @@ def simulate_applications(company: Company, n: int, rng: np.random.Generator) ->
         entered[offer_apps, offer_pos],
         offset[offer_apps],
         jobs.practice[j[offer_apps]],
+        company.managers.talk_share[jobs.manager[j[offer_apps]]],
         (entered[offer_apps, offer_pos] - started[offer_apps]) / DAY,
         rng,
     )
@@ -266,6 +280,7 @@ def simulate_applications(company: Company, n: int, rng: np.random.Generator) ->
         offer_row=offer_row,
         offers=draft,
         candidate=np.arange(n),
+        female=female,
     )
 
 

@@ -213,7 +213,7 @@ def lever_objects(
     opportunities, applications = _opportunities(
         company, apps, openings, last_activity, refs, req_code, rng
     )
-    interviews, feedback = _interviews(company, apps, ivs, refs)
+    interviews, feedback = _interviews(company, apps, ivs, refs, rng)
     return {
         "opportunities": opportunities,
         "applications": applications,
@@ -435,7 +435,12 @@ def _opportunities(company, apps, openings, last_activity, refs, req_code, rng):
     return opportunities, applications
 
 
-def _interviews(company, apps, ivs, refs):
+# Share of Lever interviews that replace a booking cancelled in between (Lever keeps the
+# cancelled one, with `canceledAt`; it expects no feedback).
+CANCELLED_BOOKING_SHARE = 0.05
+
+
+def _interviews(company, apps, ivs, refs, rng):
     users, stages = company.users, company.stages
     names, emails = users.name, users.email
     rows = np.flatnonzero(refs.interview_lever)
@@ -471,11 +476,34 @@ def _interviews(company, apps, ivs, refs):
                 ],
             }
         )
+    rebooked = rng.random(rows.size) < CANCELLED_BOOKING_SHARE
+    # the first booking was for the same slot, called off between booking and slot
+    cancel_at = ivs.created_at[rows] + (
+        rng.uniform(0.2, 0.9, rows.size) * (ivs.start[rows] - ivs.created_at[rows])
+    ).astype(np.int64)
+    cancelled_ids = iter(uuids(rng, int(rebooked.sum())))
+    cancelled_at = ms(cancel_at)
     interviews = []
     for n, i in enumerate(rows.tolist()):
         app = int(ivs.app[i])
         job = int(apps.job[app])
         stage_row = int(stages.interview_stage[ivs.stage_interview[i]])
+        if rebooked[n]:
+            interviews.append(
+                {
+                    "id": next(cancelled_ids),
+                    "opportunityId": refs.opportunity[app],
+                    "subject": stages.interview_name[ivs.stage_interview[i]],
+                    "interviewers": panel.get(i, []),
+                    "createdAt": created[n],
+                    "date": start[n],
+                    "duration": int(ivs.minutes[i]),
+                    "stage": STAGE_IDS[kind_index[stages.kind[stage_row]]],
+                    "canceledAt": cancelled_at[n],
+                    "feedbackForms": [],
+                    "postings": [refs.job[job]],
+                }
+            )
         interviews.append(
             {
                 "id": refs.interview[i],

@@ -2,7 +2,8 @@
 
 An application that reaches the Offer stage gets one offer, sometimes revised
 (older versions become `deprecated`). Whether the candidate accepts depends on
-the job's hiring practices and on how long the process took.
+the job's hiring practices, on how much its hiring manager talked in the
+interviews and on how long the process took.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from .company import ID_BASE
 from .times import NULL, business_moment, iso, iso_date, local_day, next_weekday
 
 MAX_VERSIONS = 3
+# Candidates who sat through a talkative hiring manager accept a little less often.
+TALK_ACCEPT_EFFECT = 0.1
+# ... and a manager with the practices makes offers that are accepted more often.
+PRACTICE_ACCEPT_EFFECT = 0.35
 
 
 @dataclass
@@ -30,6 +35,7 @@ def draft_offers(
     entered: np.ndarray,
     offset: np.ndarray,
     practice: np.ndarray,
+    manager_talk: np.ndarray,
     elapsed_days: np.ndarray,
     rng: np.random.Generator,
 ) -> OfferDraft:
@@ -43,7 +49,13 @@ def draft_offers(
         at = np.where(has, business_moment(at, rng.integers(1, 5, n), offset, rng), at)
     latest = created[np.arange(n), versions - 1]
     resolved = business_moment(latest, np.floor(rng.exponential(2.5, n)).astype(int), offset, rng)
-    p_accept = 0.55 + 0.35 * practice - 0.12 * (elapsed_days > 45) + rng.normal(0, 0.05, n)
+    p_accept = (
+        0.86
+        + PRACTICE_ACCEPT_EFFECT * (practice - 0.5)
+        - TALK_ACCEPT_EFFECT * (manager_talk - 0.35)
+        - 0.12 * (elapsed_days > 45)
+        + rng.normal(0, 0.05, n)
+    )
     accepted = rng.random(n) < np.clip(p_accept, 0.2, 0.97)
     decided = business_moment(resolved, rng.integers(0, 2, n), offset, rng)
     start_day = next_weekday(local_day(resolved, offset) + rng.integers(14, 43, n))

@@ -59,11 +59,13 @@ def _employment(
     n = hires.size
     job = apps.job[hires]
     practice = jobs.practice[job]
+    # a manager who talks through the interviews learns less about the candidate
+    talk = company.managers.talk_share[jobs.manager[job]] - 0.35
     quality = rng.normal(0, 1, n)  # the person's own, unobserved
     start = apps.offers.start_day[apps.offer_row[hires]]
     employee = [f"EMP{10_001 + i}" for i in range(n)]
 
-    yearly_hazard = 0.16 * np.exp(-1.3 * (practice - 0.5) - 0.45 * quality)
+    yearly_hazard = 0.16 * np.exp(-0.3 * (practice - 0.5) + 0.3 * talk - 0.45 * quality)
     leaves = start + np.ceil(rng.exponential(365 / yearly_hazard)).astype(np.int64)
     left = leaves <= END_DAY
     term_day = np.where(left, leaves, NULL)
@@ -96,7 +98,11 @@ def _employment(
     for due in REVIEW_DAYS:
         day = start + due + rng.integers(-7, 8, n)
         rating = np.clip(
-            np.round(3.1 + 1.1 * (practice - 0.5) + 0.5 * quality + rng.normal(0, 0.55, n)), 1, 5
+            np.round(
+                3.1 + 0.25 * (practice - 0.5) - 0.3 * talk + 0.5 * quality + rng.normal(0, 0.55, n)
+            ),
+            1,
+            5,
         )
         ok = (day <= END_DAY) & (~left | (day <= leaves))
         for i, d, r in zip(
@@ -108,7 +114,11 @@ def _employment(
     survey_at = business_moment(start * DAY, rng.integers(60, 100, n), 0, rng)
     answered = (rng.random(n) < 0.85) & (survey_at < END) & (~left | (survey_at // DAY <= leaves))
     hm_rating = np.clip(
-        np.round(3.4 + 1.5 * (practice - 0.5) + 0.45 * quality + rng.normal(0, 0.6, n)), 1, 5
+        np.round(
+            3.4 + 0.3 * (practice - 0.5) - 0.3 * talk + 0.45 * quality + rng.normal(0, 0.6, n)
+        ),
+        1,
+        5,
     )
     # the manager's id in the ATS the hire came through (the employee row names it)
     manager_id = refs.user[company.managers.user[jobs.manager[job]]]
@@ -156,7 +166,16 @@ def _candidate_surveys(
     days = (apps.ended_at[ended] - apps.started_at[ended]) / DAY
     practice = company.jobs.practice[apps.job[ended]]
     base = np.where(hired, 9.0, np.where(withdrew, 6.8, 6.2 + 0.3 * apps.furthest[ended]))
-    score = base + 1.4 * (practice - 0.5) - 6.0 * (manager_talk - 0.35) - 0.012 * days
+    # a manager who talks through interviews also runs the rest of the process for
+    # themselves: every candidate of theirs feels it a little, those they met a lot
+    habit = company.managers.talk_share[company.jobs.manager[apps.job[ended]]]
+    score = (
+        base
+        + 1.4 * (practice - 0.5)
+        - 1.0 * (habit - 0.35)
+        - 6.0 * (manager_talk - 0.35)
+        - 0.012 * days
+    )
     score = np.clip(np.round(score + rng.normal(0, 1.5, n)), 0, 10).astype(int)
 
     rows = []

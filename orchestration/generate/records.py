@@ -401,7 +401,7 @@ RACES = (
 )
 RACE_P = (0.38, 0.12, 0.14, 0.2, 0.04, 0.01, 0.01, 0.10)
 GENDERS = ("Male", "Female", "Decline To Self Identify")
-GENDER_P = (0.52, 0.4, 0.08)
+GENDER_DECLINE = 0.08  # the rest answer with the gender the simulation gave them
 VETERAN = (
     "I am not a protected veteran",
     "I identify as one or more of the classifications of protected veteran",
@@ -424,18 +424,22 @@ def demographics(apps: Applications, rng: np.random.Generator) -> list[dict]:
     n = rows.size
     submitted = iso(apps.started_at[rows] + rng.integers(60, 900, n), apps.offset[rows])
 
-    def answers(options, p, base, key):
-        pick = rng.choice(len(options), n, p=p)
+    def answers(options, pick, base, key):
         skip = rng.random(n) < UNANSWERED_QUESTION
         return [
             None if s else {"id": base + int(i), key: options[i]}
             for i, s in zip(pick, skip, strict=True)
         ]
 
-    race = answers(RACES, RACE_P, 1, "description")
-    gender = answers(GENDERS, GENDER_P, 1, "description")
-    veteran = answers(VETERAN, VETERAN_P, 1, "message")
-    disability = answers(DISABILITY, DISABILITY_P, 1, "description")
+    def drawn(options, p):
+        return rng.choice(len(options), n, p=p)
+
+    race = answers(RACES, drawn(RACES, RACE_P), 1, "description")
+    declines = rng.random(n) < GENDER_DECLINE
+    said = np.where(declines, GENDERS.index("Decline To Self Identify"), apps.female[rows])
+    gender = answers(GENDERS, said, 1, "description")
+    veteran = answers(VETERAN, drawn(VETERAN, VETERAN_P), 1, "message")
+    disability = answers(DISABILITY, drawn(DISABILITY, DISABILITY_P), 1, "description")
     cand = apps.candidate_id
     return [
         {
