@@ -26,6 +26,7 @@ from dashboards.periods import quarter_label, quarter_start, shift_quarters
 from dashboards.settings import PUBLISHED_DB_ENV, published_path
 
 ALL_DEPARTMENTS = "All departments"
+ALL_SOURCES = "All ATSs"
 MIN_GROUP_SIZE = 5
 RESULT_TTL = timedelta(minutes=10)
 TREND_QUARTERS = 4  # trend charts show the selected quarter and the three before it
@@ -106,10 +107,11 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a page is looking at: one department (or all) and one quarter."""
+    """What a page is looking at: one department (or all), one ATS (or all), one quarter."""
 
     department: str
     quarter: date  # first day of the quarter
+    source_system: str = ALL_SOURCES
 
     @property
     def previous_quarter(self) -> date:
@@ -126,7 +128,10 @@ class Scope:
 
     @property
     def label(self) -> str:
-        return f"{self.department} · {quarter_label(self.quarter)}"
+        parts = [self.department]
+        if self.source_system != ALL_SOURCES:
+            parts.append(self.source_system.capitalize())
+        return " · ".join([*parts, quarter_label(self.quarter)])
 
 
 # --- snapshot metadata and filter options -------------------------------------
@@ -171,6 +176,15 @@ def departments() -> list[str]:
     return [ALL_DEPARTMENTS, *frame["department"].tolist()]
 
 
+def source_systems() -> list[str]:
+    """'All ATSs' first, then every ATS that fed the snapshot."""
+    frame = query(
+        "select distinct source_system from main.fct_applications"
+        " where source_system is not null order by source_system"
+    )
+    return [ALL_SOURCES, *frame["source_system"].tolist()]
+
+
 def quarters(as_of: date) -> list[date]:
     """Quarters with any KPI row, newest first; the as-of quarter is always offered."""
     frame = query(
@@ -204,8 +218,10 @@ class QuarterOverQuarter:
 
 
 def _quarter_over_quarter(sql: str, scope: Scope) -> QuarterOverQuarter:
-    """`sql` selects period_start, value, n for a department and two quarters (in that order)."""
-    frame = query(sql, (scope.department, scope.quarter, scope.previous_quarter))
+    """`sql` selects period_start, value, n for a department, an ATS and two quarters."""
+    frame = query(
+        sql, (scope.department, scope.source_system, scope.quarter, scope.previous_quarter)
+    )
     by_quarter = {pd.Timestamp(row.period_start).date(): row for row in frame.itertuples()}
 
     def value(quarter: date) -> float | None:
@@ -222,7 +238,8 @@ def time_to_hire_quarter(scope: Scope) -> QuarterOverQuarter:
         """
         select period_start, median_days as value, hires_n as n
         from main.kpi_time_to_hire
-        where period_grain = 'quarter' and department = ? and period_start in (?, ?)
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
         """,
         scope,
     )
@@ -233,7 +250,8 @@ def time_to_fill_quarter(scope: Scope) -> QuarterOverQuarter:
         """
         select period_start, median_days as value, openings_filled_n as n
         from main.kpi_time_to_fill
-        where period_grain = 'quarter' and department = ? and period_start in (?, ?)
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
         """,
         scope,
     )
@@ -244,7 +262,8 @@ def offer_acceptance_quarter(scope: Scope) -> QuarterOverQuarter:
         """
         select period_start, acceptance_rate as value, offers_accepted + offers_declined as n
         from main.kpi_offer_acceptance
-        where period_grain = 'quarter' and department = ? and period_start in (?, ?)
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
         """,
         scope,
     )
@@ -262,9 +281,9 @@ def open_openings(scope: Scope) -> OpenOpenings:
         """
         select open_openings_n, median_open_age_days
         from main.kpi_open_openings
-        where department = ?
+        where department = ? and source_system = ?
         """,
-        (scope.department,),
+        (scope.department, scope.source_system),
     )
     if frame.empty:
         return OpenOpenings(0, None)
@@ -281,11 +300,11 @@ def time_to_hire_by_month(scope: Scope) -> pd.DataFrame:
         """
         select period_start as month, hires_n, median_days, p75_days
         from main.kpi_time_to_hire
-        where period_grain = 'month' and department = ?
+        where period_grain = 'month' and department = ? and source_system = ?
           and period_start >= ? and period_start < ?
         order by month
         """,
-        (scope.department, scope.trend_start, scope.quarter_end),
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
     )
 
 
@@ -294,11 +313,11 @@ def time_to_fill_by_month(scope: Scope) -> pd.DataFrame:
         """
         select period_start as month, openings_filled_n, median_days, p75_days
         from main.kpi_time_to_fill
-        where period_grain = 'month' and department = ?
+        where period_grain = 'month' and department = ? and source_system = ?
           and period_start >= ? and period_start < ?
         order by month
         """,
-        (scope.department, scope.trend_start, scope.quarter_end),
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
     )
 
 
@@ -308,11 +327,11 @@ def offer_acceptance_by_month(scope: Scope) -> pd.DataFrame:
         select period_start as month, offers_accepted, offers_declined, acceptance_rate,
             offers_pending
         from main.kpi_offer_acceptance
-        where period_grain = 'month' and department = ?
+        where period_grain = 'month' and department = ? and source_system = ?
           and period_start >= ? and period_start < ?
         order by month
         """,
-        (scope.department, scope.trend_start, scope.quarter_end),
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
     )
 
 
@@ -323,10 +342,11 @@ def stage_pass_through(scope: Scope) -> pd.DataFrame:
         select canonical_stage, canonical_stage_order, passed_n, rejected_n, in_progress_n,
             pass_through_rate
         from main.kpi_stage_pass_through
-        where period_grain = 'quarter' and department = ? and period_start = ?
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
         order by canonical_stage_order
         """,
-        (scope.department, scope.quarter),
+        (scope.department, scope.source_system, scope.quarter),
     )
 
 
@@ -335,10 +355,11 @@ def source_of_hire(scope: Scope) -> pd.DataFrame:
         """
         select source_name, hires_n, share_of_hires
         from main.kpi_source_of_hire
-        where period_grain = 'quarter' and department = ? and period_start = ?
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
         order by hires_n desc, source_name
         """,
-        (scope.department, scope.quarter),
+        (scope.department, scope.source_system, scope.quarter),
     )
 
 

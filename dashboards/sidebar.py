@@ -8,13 +8,21 @@ from dashboards import data, formats
 from dashboards.periods import quarter_label, quarter_start
 
 DEPARTMENT_KEY = "department"
+SOURCE_KEY = "source_system"
 QUARTER_KEY = "quarter"
 
 
 def render(info: data.SnapshotInfo) -> None:
-    """Department and quarter filters, then how fresh the numbers are."""
+    """Department, ATS and quarter filters, then how fresh the numbers are."""
     with st.sidebar:
         st.selectbox("Department", data.departments(), key=DEPARTMENT_KEY)
+        st.selectbox(
+            "ATS",
+            data.source_systems(),
+            key=SOURCE_KEY,
+            help="The applicant tracking system the numbers come from. All ATSs is the"
+            " whole company, whichever ATS each team hires on.",
+        )
         quarters = data.quarters(info.as_of_date)
         st.selectbox(
             "Quarter",
@@ -33,5 +41,7 @@ def render(info: data.SnapshotInfo) -> None:
 def current_scope() -> data.Scope:
     """The scope chosen in the sidebar on this run."""
     return data.Scope(
-        department=st.session_state[DEPARTMENT_KEY], quarter=st.session_state[QUARTER_KEY]
+        department=st.session_state[DEPARTMENT_KEY],
+        quarter=st.session_state[QUARTER_KEY],
+        source_system=st.session_state.get(SOURCE_KEY, data.ALL_SOURCES),
     )

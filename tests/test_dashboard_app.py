@@ -43,7 +43,7 @@ def quarter_row(db: Path, table: str, department: str, quarter: date) -> pd.Seri
     # Table names come from the tests themselves, never from input.
     frame = fetch(
         db,
-        f"select * from {table} where period_grain = 'quarter' and department = ? "
+        f"select * from {table} where period_grain = 'quarter' and department = ? and source_system = 'All ATSs' "
         "and period_start = ?",
         [department, quarter],
     )
@@ -68,7 +68,7 @@ def monthly_time_to_hire(db: Path, department: str, quarter: date) -> pd.DataFra
     frame = fetch(
         db,
         "select period_start, hires_n, median_days, p75_days from kpi_time_to_hire "
-        "where period_grain = 'month' and department = ? "
+        "where period_grain = 'month' and department = ? and source_system = 'All ATSs' "
         "and period_start >= ? and period_start < ? order by period_start",
         [department, add_months(end, -12), end],
     )
@@ -237,7 +237,11 @@ def test_offer_acceptance_tile_shows_the_quarter_rate_and_its_change_in_points(
 def test_open_openings_tile_shows_the_count_and_median_age(
     overview: AppTest, demo_published: Path
 ) -> None:
-    row = fetch(demo_published, "select * from kpi_open_openings where department = ?", [ALL])
+    row = fetch(
+        demo_published,
+        "select * from kpi_open_openings where department = ? and source_system = 'All ATSs'",
+        [ALL],
+    )
     shown = tile(overview, "Open openings")
 
     assert shown.value == str(row["open_openings_n"][0])
@@ -286,7 +290,7 @@ def test_choosing_a_department_scopes_the_time_to_hire_chart_to_its_rows(
     department = fetch(
         demo_published,
         "select department, count(*) as months from kpi_time_to_hire "
-        "where period_grain = 'month' and department <> ? and period_start >= ? "
+        "where period_grain = 'month' and department <> ? and source_system = 'All ATSs' and period_start >= ? "
         "group by department order by months desc, department limit 1",
         [ALL, date(quarter.year - 1, quarter.month, 1)],
     )["department"][0]
@@ -308,7 +312,7 @@ def test_funnel_lists_canonical_stages_in_order_with_in_progress_beside(
     rows = fetch(
         demo_published,
         "select * from kpi_stage_pass_through where period_grain = 'quarter' "
-        "and department = ? and period_start = ? order by canonical_stage_order",
+        "and department = ? and source_system = 'All ATSs' and period_start = ? order by canonical_stage_order",
         [ALL, as_of_quarter(demo_published)],
     )
     rate = trace(funnel, "Pass-through rate")
@@ -329,7 +333,7 @@ def test_source_of_hire_shows_the_quarters_shares_largest_first(
     bars = trace(figures(overview)["Source of hire"], "Share of hires")
     rows = fetch(
         demo_published,
-        "select * from kpi_source_of_hire where period_grain = 'quarter' and department = ? "
+        "select * from kpi_source_of_hire where period_grain = 'quarter' and department = ? and source_system = 'All ATSs' "
         "and period_start = ? order by hires_n desc, source_name",
         [ALL, as_of_quarter(demo_published)],
     )
@@ -393,7 +397,7 @@ def test_a_refreshed_snapshot_is_shown_without_a_restart(
     with duckdb.connect(str(refreshed)) as con:
         con.execute(
             "update kpi_time_to_hire set median_days = 123.5 where period_grain = 'quarter' "
-            "and department = ? and period_start = ?",
+            "and department = ? and source_system = 'All ATSs' and period_start = ?",
             [ALL, quarter],
         )
     os.replace(refreshed, published_copy)

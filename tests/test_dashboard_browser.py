@@ -142,7 +142,7 @@ def monthly_medians(db: Path, department: str) -> list[float]:
         start = (pd.Timestamp(end) - pd.DateOffset(months=12)).date()
         rows = con.execute(
             "select median_days from kpi_time_to_hire where period_grain = 'month' "
-            "and department = ? and period_start >= ? and period_start < ? order by period_start",
+            "and department = ? and source_system = 'All ATSs' and period_start >= ? and period_start < ? order by period_start",
             [department, start, end],
         ).fetchall()
     return [value for (value,) in rows]
@@ -152,7 +152,7 @@ def busiest_department(db: Path) -> str:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
             "select department from kpi_time_to_hire where period_grain = 'month' "
-            "and department <> ? group by department order by sum(hires_n) desc limit 1",
+            "and department <> ? and source_system = 'All ATSs' group by department order by sum(hires_n) desc limit 1",
             [ALL],
         ).fetchone()[0]
 

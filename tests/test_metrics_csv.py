@@ -50,7 +50,7 @@ def test_openings(csv_published):
 
 
 def test_kpis(csv_published):
-    org = "department = 'All departments'"
+    org = "department = 'All departments' and source_system = 'All ATSs'"
     assert one(
         csv_published,
         f"select hires_n, median_days from kpi_time_to_hire where {org}"
@@ -76,7 +76,8 @@ def test_pass_through(csv_published):
     rows = query(
         csv_published,
         "select canonical_stage, passed_n, rejected_n, in_progress_n from kpi_stage_pass_through"
-        " where department = 'All departments' and period_grain = 'quarter'"
+        " where department = 'All departments' and source_system = 'All ATSs'"
+        " and period_grain = 'quarter'"
         " and period_start = date '2026-01-01' order by canonical_stage_order",
     )
     assert rows == [

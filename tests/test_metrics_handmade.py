@@ -143,7 +143,7 @@ def test_opening_filled_by_the_accepted_offer_naming_it(handmade_published):
 
 def test_time_to_hire_kpi(handmade_published):
     sql = """select hires_n, median_days, p75_days, mean_days from kpi_time_to_hire
-             where period_grain = ? and period_start = ? and department = ?"""
+             where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, ["month", "2026-02-01", ALL]) == (3, 33.0, 36.0, 29.0)
     assert one(handmade_published, sql, ["quarter", "2026-01-01", ALL]) == pytest.approx(
         (5, 35.0, 39.0, 34.2)
@@ -152,19 +152,19 @@ def test_time_to_hire_kpi(handmade_published):
 
 def test_time_to_fill_kpi_excludes_evergreen(handmade_published):
     sql = """select openings_filled_n, median_days, p75_days, mean_days from kpi_time_to_fill
-             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ?"""
+             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, [ALL]) == (3, 39.0, 49.0, 45.0)
 
 
 def test_open_openings_kpi_excludes_evergreen(handmade_published):
     sql = """select open_openings_n, median_open_age_days, p75_open_age_days, cast(as_of_date as varchar)
-             from kpi_open_openings where department = ?"""
+             from kpi_open_openings where department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, [ALL]) == (2, 30.0, 37.0, "2026-03-31")
 
 
 def test_offer_acceptance_kpi(handmade_published):
     sql = """select offers_accepted, offers_declined, acceptance_rate, offers_pending
-             from kpi_offer_acceptance where period_grain = ? and period_start = ? and department = ?"""
+             from kpi_offer_acceptance where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, ["month", "2026-03-01", ALL]) == pytest.approx(
         (2, 1, 2 / 3, 1)
     )
@@ -174,7 +174,7 @@ def test_offer_acceptance_kpi(handmade_published):
 
 def test_source_of_hire_kpi(handmade_published):
     sql = """select source_name, hires_n, share_of_hires from kpi_source_of_hire
-             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ?
+             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ? and source_system = 'All ATSs'
              order by source_name"""
     assert query(handmade_published, sql, [ALL]) == [("LinkedIn", 2, 0.4), ("Referral", 3, 0.6)]
 
@@ -190,7 +190,7 @@ def test_source_of_hire_kpi(handmade_published):
 )
 def test_stage_pass_through_kpi(handmade_published, stage, grain, start, expected):
     sql = """select passed_n, rejected_n, in_progress_n, pass_through_rate from kpi_stage_pass_through
-             where canonical_stage = ? and period_grain = ? and period_start = ? and department = ?"""
+             where canonical_stage = ? and period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, [stage, grain, start, ALL]) == pytest.approx(expected)
 
 
@@ -261,7 +261,7 @@ def test_template_job_openings_are_listed_but_left_out_of_opening_kpis(handmade_
 def test_applications_to_a_template_job_still_count(handmade_published):
     assert application(handmade_published, 3013, "time_to_hire_days") == 38
     sql = """select hires_n, median_days from kpi_time_to_hire
-             where period_grain = 'quarter' and period_start = '2025-10-01' and department = ?"""
+             where period_grain = 'quarter' and period_start = '2025-10-01' and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, [ALL]) == (1, 38.0)
 
 
@@ -279,7 +279,7 @@ def test_stage_pass_through_leaves_out_applications_without_a_job(
     assert application(handmade_published, 3015, "job_id") is None
     sql = """select passed_n, rejected_n, in_progress_n, pass_through_rate from kpi_stage_pass_through
              where canonical_stage = ? and period_grain = 'quarter' and period_start = '2025-10-01'
-             and department = ?"""
+             and department = ? and source_system = 'All ATSs'"""
     assert one(handmade_published, sql, [stage, ALL]) == pytest.approx(expected)
 
 

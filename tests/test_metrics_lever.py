@@ -121,7 +121,7 @@ def test_openings(lever_published, opening, time_to_fill_days, is_open, open_age
 
 def test_time_to_hire_kpi(lever_published):
     sql = """select hires_n, median_days, p75_days, mean_days from kpi_time_to_hire
-             where period_grain = ? and period_start = ? and department = ?"""
+             where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(lever_published, sql, ["month", "2026-02-01", ALL]) == (1, 34.0, 34.0, 34.0)
     assert one(lever_published, sql, ["month", "2026-03-01", ALL]) == (1, 35.0, 35.0, 35.0)
     assert one(lever_published, sql, ["quarter", "2026-01-01", ALL]) == pytest.approx(
@@ -131,17 +131,17 @@ def test_time_to_hire_kpi(lever_published):
 
 def test_time_to_fill_and_open_openings_kpis(lever_published):
     sql = """select openings_filled_n, median_days from kpi_time_to_fill
-             where period_grain = ? and period_start = ? and department = ?"""
+             where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(lever_published, sql, ["quarter", "2026-01-01", ALL]) == (1, 39.0)
     sql = """select open_openings_n, median_open_age_days, cast(as_of_date as varchar)
-             from kpi_open_openings where department = ?"""
+             from kpi_open_openings where department = ? and source_system = 'All ATSs'"""
     assert one(lever_published, sql, [ALL]) == (1, 57.0, LEVER_AS_OF)
 
 
 def test_offer_acceptance_kpi(lever_published):
     # signed = accepted, denied = declined, sent = pending; answered at archivedAt
     sql = """select offers_accepted, offers_declined, acceptance_rate, offers_pending
-             from kpi_offer_acceptance where period_grain = ? and period_start = ? and department = ?"""
+             from kpi_offer_acceptance where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'"""
     assert one(lever_published, sql, ["month", "2026-02-01", ALL]) == (1, 1, 0.5, 0)
     assert one(lever_published, sql, ["month", "2026-03-01", ALL]) == (1, 0, 1.0, 1)
     assert one(lever_published, sql, ["quarter", "2026-01-01", ALL]) == pytest.approx(
@@ -151,14 +151,14 @@ def test_offer_acceptance_kpi(lever_published):
 
 def test_source_of_hire_kpi(lever_published):
     sql = """select source_name, hires_n, share_of_hires from kpi_source_of_hire
-             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ?
+             where period_grain = 'quarter' and period_start = '2026-01-01' and department = ? and source_system = 'All ATSs'
              order by source_name"""
     assert query(lever_published, sql, [ALL]) == [("LinkedIn", 1, 0.5), ("Referral", 1, 0.5)]
 
 
 def test_pass_through_from_recruiter_screen(lever_published):
     sql = """select passed_n, rejected_n, in_progress_n, pass_through_rate from kpi_stage_pass_through
-             where period_grain = ? and period_start = ? and department = ?
+             where period_grain = ? and period_start = ? and department = ? and source_system = 'All ATSs'
                and canonical_stage = 'recruiter_screen'"""
     assert one(lever_published, sql, ["month", "2026-01-01", ALL]) == pytest.approx(
         (2, 1, 0, 2 / 3)

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import raw_store
-from orchestration.ingest.loader import FileResult
 from orchestration.lock import warehouse_lock
 from orchestration.refresh import LOGS_KEPT, new_run_log
 from tests.conftest import (

@@ -401,7 +401,9 @@ def test_a_job_template_counts_neither_as_open_openings_nor_in_time_to_fill(tole
     ) == [(0,)]
 
     def all_departments(db: Path, sql: str) -> int:
-        return query(db, sql + " and department = 'All departments'")[0][0]
+        return query(
+            db, sql + " and department = 'All departments' and source_system = 'All ATSs'"
+        )[0][0]
 
     def of_template_in_baseline(condition: str) -> int:
         sql = f"select count(*) from fct_openings where job_id = ? and {condition}"
@@ -434,7 +436,7 @@ def test_prospects_without_a_job_are_not_in_progress_in_the_funnel(tolerant):
     assert query(
         published,
         "select coalesce(sum(in_progress_n), 0) from kpi_stage_pass_through"
-        " where department = 'No department'",
+        " where department = 'No department' and source_system = 'All ATSs'",
     ) == [(0,)]
 
 

@@ -1,7 +1,10 @@
 {#- KPI rows: every event is counted once per grain (month, quarter) and once
-    per department scope (its own department and 'All departments'), so one
-    plain GROUP BY yields every KPI row. Use both macros in a FROM clause and
-    `period_start(...)`, `kpi_department(...)` in its SELECT. -#}
+    per scope: its own department or 'All departments', crossed with its own
+    ATS (source system) or 'All ATSs', so one plain GROUP BY yields every KPI
+    row and a dashboard filters by department and ATS without recomputing.
+    Use `period_grains()` and `kpi_scopes()` in a FROM clause, and
+    `period_start(...)`, `kpi_department(...)`, `kpi_source_system(...)` in its
+    SELECT (and GROUP BY). -#}
 {% macro period_grains() -%}
     cross join (
         select 'month' as period_grain
@@ -19,14 +22,23 @@
     )
 {%- endmacro %}
 
-{% macro department_scopes() -%}
+{% macro kpi_scopes() -%}
     cross join (
         select false as is_org_wide
         union all
         select true as is_org_wide
     ) as scopes
+    cross join (
+        select false as is_all_sources
+        union all
+        select true as is_all_sources
+    ) as source_scopes
 {%- endmacro %}
 
 {% macro kpi_department(department_column) -%}
     case when scopes.is_org_wide then 'All departments' else {{ department_column }} end
+{%- endmacro %}
+
+{% macro kpi_source_system(source_system_column) -%}
+    case when source_scopes.is_all_sources then 'All ATSs' else {{ source_system_column }} end
 {%- endmacro %}

@@ -29,6 +29,7 @@ resolved as (
 select
     opening_id,
     job_id,
+    source_system,
     job_name,
     department,
     hiring_manager_id,

@@ -14,6 +14,7 @@ applications as (
 offers as (
     select
         applications.department,
+        applications.source_system,
         latest_offers.offer_outcome,
         case
             when latest_offers.offer_outcome = 'pending' then latest_offers.sent_date
@@ -30,10 +31,11 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'offers.event_date') }} as period_start,
         {{ kpi_department('offers.department') }} as department,
+        {{ kpi_source_system('offers.source_system') }} as source_system,
         offers.offer_outcome
     from offers
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
     where offers.event_date is not null
 ),
 
@@ -42,17 +44,19 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         count(case when offer_outcome = 'accepted' then 1 end) as offers_accepted,
         count(case when offer_outcome = 'declined' then 1 end) as offers_declined,
         count(case when offer_outcome = 'pending' then 1 end) as offers_pending
     from periods
-    group by period_grain, period_start, department
+    group by period_grain, period_start, department, source_system
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     offers_accepted,
     offers_declined,
     cast(offers_accepted as double precision) / nullif(offers_accepted + offers_declined, 0) as acceptance_rate,

@@ -3,6 +3,7 @@
 with hires as (
     select
         department,
+        source_system,
         coalesce(source_name, 'Unknown source') as source_name,
         hired_date as event_date
     from {{ ref('fct_applications') }}
@@ -14,10 +15,11 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'hires.event_date') }} as period_start,
         {{ kpi_department('hires.department') }} as department,
+        {{ kpi_source_system('hires.source_system') }} as source_system,
         hires.source_name
     from hires
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (
@@ -25,18 +27,20 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         source_name,
         count(*) as hires_n
     from periods
-    group by period_grain, period_start, department, source_name
+    group by period_grain, period_start, department, source_system, source_name
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     source_name,
     hires_n,
-    cast(hires_n as double precision) / sum(hires_n) over (partition by period_grain, period_start, department)
+    cast(hires_n as double precision) / sum(hires_n) over (partition by period_grain, period_start, department, source_system)
         as share_of_hires
 from counted

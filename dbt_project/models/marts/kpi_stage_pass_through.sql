@@ -16,13 +16,14 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'outcomes.entered_date') }} as period_start,
         {{ kpi_department('applications.department') }} as department,
+        {{ kpi_source_system('applications.source_system') }} as source_system,
         outcomes.canonical_stage,
         outcomes.canonical_stage_order,
         outcomes.outcome
     from outcomes
     inner join applications on outcomes.application_id = applications.application_id
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
     where outcomes.entered_date is not null and applications.job_id is not null
 ),
 
@@ -31,19 +32,21 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         canonical_stage,
         canonical_stage_order,
         count(case when outcome = 'passed' then 1 end) as passed_n,
         count(case when outcome = 'rejected' then 1 end) as rejected_n,
         count(case when outcome = 'in_progress' then 1 end) as in_progress_n
     from periods
-    group by period_grain, period_start, department, canonical_stage, canonical_stage_order
+    group by period_grain, period_start, department, source_system, canonical_stage, canonical_stage_order
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     canonical_stage,
     canonical_stage_order,
     passed_n,

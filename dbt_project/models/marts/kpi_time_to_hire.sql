@@ -3,6 +3,7 @@
 with hires as (
     select
         department,
+        source_system,
         hired_date as event_date,
         time_to_hire_days
     from {{ ref('fct_applications') }}
@@ -14,17 +15,19 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'hires.event_date') }} as period_start,
         {{ kpi_department('hires.department') }} as department,
+        {{ kpi_source_system('hires.source_system') }} as source_system,
         hires.time_to_hire_days
     from hires
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     count(*) as hires_n,
     {{ duration_stats('time_to_hire_days') }}
 from periods
-group by period_grain, period_start, department
+group by period_grain, period_start, department, source_system
