@@ -82,7 +82,8 @@ joined as (
         intakes.held_at as intake_held_at,
         intakes.checklist_complete,
         first_interviews.first_interview_at,
-        as_of.as_of_date
+        as_of.as_of_date,
+        as_of.as_of_end_at
     from jobs
     cross join as_of
     left join license_candidates
@@ -99,8 +100,8 @@ decided as (
             when intake_held_at is not null
                 then {{ days_between('opened_at', 'intake_held_at') }} <= {{ var('intake_sla_days') }}
                     and (first_interview_at is null or intake_held_at < first_interview_at)
-            -- no intake yet: late once the window closed or an interview was held
-            when first_interview_at is not null then false
+            -- no intake yet: late once the window closed or an interview took place
+            when first_interview_at < as_of_end_at then false
             when {{ days_between('opened_at', 'as_of_date') }} > {{ var('intake_sla_days') }} then false
         end as is_intake_on_time
     from joined
