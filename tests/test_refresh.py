@@ -94,7 +94,7 @@ def test_second_refresh_of_the_same_export_changes_nothing(handmade_copy, tmp_pa
     second = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "rows loaded       0" in second.stdout
-    assert "files loaded      0  (11 unchanged, 11 optional files absent)" in second.stdout
+    assert "files loaded      0  (17 unchanged, 5 optional files absent)" in second.stdout
     assert (
         query(warehouse / "published.duckdb", "select * from fct_applications order by all")
         == before
@@ -437,7 +437,7 @@ def test_rebuild_loads_every_file_again(handmade_copy, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rebuild: dropping the raw layer" in result.stderr
-    assert "files loaded      11  (0 unchanged, 11 optional files absent)" in result.stdout
+    assert "files loaded      17  (0 unchanged, 5 optional files absent)" in result.stdout
 
 
 def test_summary_counts_duplicates_and_never_prints_personal_data(handmade_copy, tmp_path):
