@@ -35,6 +35,15 @@
     ) as source_scopes
 {%- endmacro %}
 
+{#- Department scopes alone, for KPIs not (yet) cut by ATS: their rows cover every ATS. -#}
+{% macro department_scopes() -%}
+    cross join (
+        select false as is_org_wide
+        union all
+        select true as is_org_wide
+    ) as scopes
+{%- endmacro %}
+
 {% macro kpi_department(department_column) -%}
     case when scopes.is_org_wide then 'All departments' else {{ department_column }} end
 {%- endmacro %}
