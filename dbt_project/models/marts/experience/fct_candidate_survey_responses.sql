@@ -1,3 +1,9 @@
+-- Row-level survey answers are cells of one person: they stay in the warehouse
+-- (schema marts_restricted), outside the published snapshot, which copies the
+-- schema `marts` only; kpi_candidate_nps publishes them under the minimum
+-- group size.
+{{ config(schema='marts_restricted') }}
+
 -- One row per candidate survey sent on or before the as-of date, of an
 -- application in fct_applications, with the application's outcome on the
 -- as-of date and the response, if any (docs/metrics.md, "Candidate NPS").
