@@ -44,7 +44,7 @@ joined as (
 responded as (
     select
         joined.*,
-        coalesce(submitted_at is not null and raw_score between 0 and 10, false) as is_responded
+        coalesce(joined.submitted_at is not null and joined.raw_score between 0 and 10, false) as is_responded
     from joined
 )
 

@@ -121,17 +121,17 @@ components as (
 counted as (
     select
         components.*,
-        case when performance_score is not null then 1 else 0 end
-        + case when retention_score is not null then 1 else 0 end
-        + case when manager_satisfaction_score is not null then 1 else 0 end as components_n,
-        case when performance_status = 'not yet due' then 1 else 0 end
-        + case when retention_status = 'censored' then 1 else 0 end as components_pending_n,
-        coalesce({{ w_performance }} * performance_score, 0)
-        + coalesce({{ w_retention }} * retention_score, 0)
-        + coalesce({{ w_manager }} * manager_satisfaction_score, 0) as weighted_sum,
-        case when performance_score is not null then {{ w_performance }} else 0 end
-        + case when retention_score is not null then {{ w_retention }} else 0 end
-        + case when manager_satisfaction_score is not null then {{ w_manager }} else 0 end as weight_sum
+        case when components.performance_score is not null then 1 else 0 end
+        + case when components.retention_score is not null then 1 else 0 end
+        + case when components.manager_satisfaction_score is not null then 1 else 0 end as components_n,
+        case when components.performance_status = 'not yet due' then 1 else 0 end
+        + case when components.retention_status = 'censored' then 1 else 0 end as components_pending_n,
+        coalesce({{ w_performance }} * components.performance_score, 0)
+        + coalesce({{ w_retention }} * components.retention_score, 0)
+        + coalesce({{ w_manager }} * components.manager_satisfaction_score, 0) as weighted_sum,
+        case when components.performance_score is not null then {{ w_performance }} else 0 end
+        + case when components.retention_score is not null then {{ w_retention }} else 0 end
+        + case when components.manager_satisfaction_score is not null then {{ w_manager }} else 0 end as weight_sum
     from components
 )
 
