@@ -36,7 +36,7 @@ def digest(path: Path) -> str:
 def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
     out = demo_refresh.result.stdout
     assert "Refresh summary" in out
-    assert "files loaded      22  (0 unchanged, 0 optional files absent)" in out
+    assert "files loaded      32  (0 unchanged, 0 optional files absent)" in out
     assert "rows quarantined  0" in out
     assert " 0 failed" in out
     assert f"Published {demo_refresh.published}" in out
@@ -61,7 +61,7 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
     assert query(demo_refresh.published, "select count(*) from fct_applications") == [(2000,)]
     assert query(
         demo_refresh.published, "select rows_loaded, rows_quarantined from meta_snapshot"
-    ) == [(17607, 0)]
+    ) == [(16714, 0)]
 
 
 def test_published_marts_hold_no_candidate_identifiers(demo_published):
@@ -94,7 +94,7 @@ def test_second_refresh_of_the_same_export_changes_nothing(handmade_copy, tmp_pa
     second = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "rows loaded       0" in second.stdout
-    assert "files loaded      0  (17 unchanged, 5 optional files absent)" in second.stdout
+    assert "files loaded      0  (20 unchanged, 2 optional files absent)" in second.stdout
     assert (
         query(warehouse / "published.duckdb", "select * from fct_applications order by all")
         == before
@@ -437,7 +437,7 @@ def test_rebuild_loads_every_file_again(handmade_copy, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rebuild: dropping the raw layer" in result.stderr
-    assert "files loaded      17  (0 unchanged, 5 optional files absent)" in result.stdout
+    assert "files loaded      20  (0 unchanged, 2 optional files absent)" in result.stdout
 
 
 def test_summary_counts_duplicates_and_never_prints_personal_data(handmade_copy, tmp_path):
