@@ -274,6 +274,10 @@ def _count_check(summary: RefreshSummary, evaluation) -> None:
         return
     # a file's blocking error is listed once, under the file errors
     detail = "" if evaluation.check_name == "file_readable" else evaluation.description or ""
+    failing = (evaluation.metadata or {}).get("dagster_dbt/failed_row_count")
+    rows = getattr(failing, "value", failing)
+    if rows is not None and not detail:  # a dbt test: say how many rows it found
+        detail = f"{rows} row{'s' if rows != 1 else ''}"
     label = f"{name}" + (f" ({detail})" if detail else "")
     if evaluation.severity.value == "WARN":
         summary.checks_warned.append(label)

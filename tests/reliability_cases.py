@@ -122,7 +122,7 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def copy_tree(source: Path, destination: Path) -> Path:
-    return Path(shutil.copytree(source, destination))
+    return Path(shutil.copytree(source, destination, symlinks=True))
 
 
 def folder_bytes(folder: Path) -> int:

@@ -136,8 +136,15 @@ def test_empty_optional_file_is_zero_rows(con, tmp_path):
 
 
 def test_missing_optional_file_is_no_rows_and_no_error(con, tmp_path):
+    (tmp_path / "greenhouse").mkdir()
     result = load(con, tmp_path, "offers")
     assert (result.status, result.blocking) == ("missing", False)
+
+
+def test_a_source_the_export_does_not_use_is_absent_not_missing(con, tmp_path):
+    # no greenhouse/ folder at all (a Lever-only export): even required files are not missing
+    result = load(con, tmp_path, "applications")
+    assert (result.status, result.blocking) == ("absent", False)
 
 
 # -- files that block the refresh --------------------------------------------------------
@@ -615,7 +622,7 @@ def test_an_invalid_byte_in_a_json_array_names_file_line_and_offset(con, tmp_pat
         (
             "employee_id,source_system,application_id,start_date,termination_date",
             "header has 5 column names but most rows have 6 fields:"
-            " a column name is missing or extra",
+            " a column name is missing or extra (not in the header: termination_type)",
         ),
         (
             "employee_id,source_system,,start_date,termination_date,termination_type",

@@ -213,6 +213,21 @@ def test_retrospectives_per_fill(handmade_published):
 
 def test_retrospective_kpi(handmade_published):
     columns = "openings_filled, retrospectives_done, retrospectives_pending, retrospective_rate"
-    assert kpi(handmade_published, "kpi_retrospectives", columns, "month", "2026-02-01") == (1, 0, 0, 0.0)
-    assert kpi(handmade_published, "kpi_retrospectives", columns, "month", "2026-03-01") == (2, 1, 1, 1.0)
-    assert kpi(handmade_published, "kpi_retrospectives", columns, "quarter", "2026-01-01") == (3, 1, 1, 0.5)
+    assert kpi(handmade_published, "kpi_retrospectives", columns, "month", "2026-02-01") == (
+        1,
+        0,
+        0,
+        0.0,
+    )
+    assert kpi(handmade_published, "kpi_retrospectives", columns, "month", "2026-03-01") == (
+        2,
+        1,
+        1,
+        1.0,
+    )
+    assert kpi(handmade_published, "kpi_retrospectives", columns, "quarter", "2026-01-01") == (
+        3,
+        1,
+        1,
+        0.5,
+    )

@@ -11,6 +11,7 @@ becomes that file's blocking error, naming the file and the real cause, and the
 other files still load (their counts stay honest in the summary).
 """
 
+import contextlib
 import dataclasses
 import traceback
 from typing import Any
@@ -151,12 +152,11 @@ def load_each_file(con, source: Source, export_dir, load_id: str, log) -> list[F
             one = dataclasses.replace(source, specs=(spec,))
             results += load_source(con, one, export_dir, load_id=load_id)
         except Exception as exc:
-            path = source.find_file(export_dir, spec)
-            file = (
-                path.relative_to(export_dir).as_posix()
-                if path
-                else f"{source.folder}/{spec.name}{spec.extensions[0]}"
-            )
+            file = f"{source.folder}/{spec.name}{spec.extensions[0]}"
+            with contextlib.suppress(Exception):  # naming the file must not fail too
+                snapshot, deltas = source.find_files(export_dir, spec)
+                path = snapshot or (deltas[0] if deltas else None)
+                file = path.relative_to(export_dir).as_posix() if path else file
             log.error(f"{file}: unexpected error while loading\n{traceback.format_exc()}")
             error = f"{file}: could not be loaded: {describe_exception(exc)}"
             results.append(FileResult(source.name, spec.name, file, "error", error=error))

@@ -215,7 +215,7 @@ def read_csv_records(
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise ExportFileError(display, reader.line_num, f"not valid CSV ({exc})") from exc
-    _check_header(display, header, rows, required_columns)
+    _check_header(display, header, rows, required_columns, declared_columns)
     missing = [c for c in declared_columns if c not in header]
     if missing:
         warnings.append(
@@ -239,7 +239,9 @@ def read_csv_records(
     return FileContent(records, warnings, set(header))
 
 
-def _check_header(display: str, header: list[str], rows, required: list[str]) -> None:
+def _check_header(
+    display: str, header: list[str], rows, required: list[str], declared: list[str]
+) -> None:
     nameless = [i for i, name in enumerate(header, start=1) if not name]
     if nameless:
         raise ExportFileError(display, 1, f"header column {nameless[0]} has no name")
@@ -250,11 +252,13 @@ def _check_header(display: str, header: list[str], rows, required: list[str]) ->
     if widths:
         width, count = widths.most_common(1)[0]
         if width != len(header) and count * 2 > sum(widths.values()):
+            absent = [c for c in declared if c not in header]
+            hint = f" (not in the header: {', '.join(absent)})" if absent else ""
             raise ExportFileError(
                 display,
                 1,
                 f"header has {len(header)} column names but most rows have {width} fields:"
-                " a column name is missing or extra",
+                f" a column name is missing or extra{hint}",
             )
     missing = [c for c in required if c not in header]
     if missing:
