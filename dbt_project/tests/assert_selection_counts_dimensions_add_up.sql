@@ -13,7 +13,10 @@ with totals as (
 ),
 
 expected as (
-    select transition, passed_n, rejected_n
+    select
+        transition,
+        passed_n,
+        rejected_n
     from totals
     where dimension = 'gender'
 )

@@ -11,6 +11,14 @@
 --   answer listed in the seed demographic_non_responses. Never inferred.
 -- * Every group seen in a dimension has a row at every transition (zeros
 --   included), so a dimension's groups add up to the transition's total.
+{# dimension -> canonical demographics column #}
+{% set dimension_columns = [
+    ('gender', 'gender'),
+    ('race_ethnicity', 'race'),
+    ('veteran', 'veteran_status'),
+    ('disability', 'disability_status'),
+] %}
+
 with applications as (
     select
         application_id,
@@ -58,19 +66,14 @@ demographics as (
 ),
 
 answers as (
-    {%- for dimension, column in [
-        ('gender', 'gender'),
-        ('race_ethnicity', 'race'),
-        ('veteran', 'veteran_status'),
-        ('disability', 'disability_status'),
-    ] %}
-    select
-        applications.application_id,
-        '{{ dimension }}' as dimension,
-        trim(demographics.{{ column }}) as answer
-    from applications
-    left join demographics on applications.application_id = demographics.application_id
-    {% if not loop.last %}union all{% endif %}
+    {%- for dimension, column in dimension_columns %}
+        select
+            applications.application_id,
+            '{{ dimension }}' as dimension,
+            trim(demographics.{{ column }}) as answer
+        from applications
+        left join demographics on applications.application_id = demographics.application_id
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -106,13 +109,20 @@ with_intersection as (
     where gender.dimension = 'gender'
 ),
 
+dimension_groups as (
+    select distinct
+        dimension,
+        group_name
+    from with_intersection
+),
+
 -- every group seen in a dimension, at every transition
 cells as (
     select
         transitions.transition,
         dimension_groups.dimension,
         dimension_groups.group_name
-    from (select distinct dimension, group_name from with_intersection) as dimension_groups
+    from dimension_groups
     cross join transitions
 ),
 
