@@ -16,6 +16,10 @@ from pathlib import Path
 import duckdb
 
 MARTS_SCHEMA = "marts"
+# Marts that stay in the warehouse: inputs of the statistics step, whose counts are
+# not suppressed under the minimum group size (per group, per opening). The step
+# publishes them as fct_selection_rates and fct_program_effect, suppression applied.
+WAREHOUSE_ONLY = ("fct_selection_counts", "fct_program_effect_units")
 QUARANTINE_SUMMARY_DIMENSIONS = (
     "source_system",
     "entity",
@@ -48,6 +52,7 @@ def publish_snapshot(warehouse_db: Path, published_db: Path, load_id: str) -> Sn
                 " where database_name = 'wh' and schema_name = ? order by table_name",
                 [MARTS_SCHEMA],
             ).fetchall()
+            if name not in WAREHOUSE_ONLY
         ]
         if not tables:
             raise RuntimeError(

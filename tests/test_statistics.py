@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, materialize
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.statistics import fairness, program_effect
 from orchestration.statistics.settings import dbt_var
 
@@ -327,10 +327,17 @@ def warehouse_with_inputs(assets, tmp_path, selection, effect_units):
     return db
 
 
+def resources(warehouse: WarehouseResource) -> dict:
+    return {
+        "warehouse": warehouse,
+        "refresh_lock": RefreshLockResource(warehouse_dir=warehouse.warehouse_dir),
+    }
+
+
 def test_the_asset_writes_both_tables_and_passes_its_contract_checks(assets, tmp_path):
     db = warehouse_with_inputs(assets, tmp_path, HAND_TABLE, known_effect_units())
     warehouse = WarehouseResource(exports_dir=str(tmp_path), warehouse_dir=str(tmp_path))
-    result = materialize([assets.statistics], resources={"warehouse": warehouse})
+    result = materialize([assets.statistics], resources=resources(warehouse))
     assert result.success
     checks = result.get_asset_check_evaluations()
     assert {(c.asset_key, c.check_name, c.passed) for c in checks} == {
@@ -352,7 +359,7 @@ def test_the_asset_writes_both_tables_and_passes_its_contract_checks(assets, tmp
 def test_the_contract_check_counts_a_suppressed_row_that_shows_a_value(assets, tmp_path):
     db = warehouse_with_inputs(assets, tmp_path, HAND_TABLE, known_effect_units())
     warehouse = WarehouseResource(exports_dir=str(tmp_path), warehouse_dir=str(tmp_path))
-    assert materialize([assets.statistics], resources={"warehouse": warehouse}).success
+    assert materialize([assets.statistics], resources=resources(warehouse)).success
     con = duckdb.connect(str(db))
     try:
         con.execute(

@@ -3,15 +3,18 @@
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration.assets.dbt import hiring_dbt_models
+from orchestration.assets.statistics import statistics
 from orchestration.progress import report
 from orchestration.publish import publish_snapshot
 from orchestration.resources import RefreshLockResource, WarehouseResource
 
+# The dbt marts and the tables the statistics step writes beside them.
 MART_KEYS = [key for key in hiring_dbt_models.keys if key.path[0] == "marts"]
+STATISTICS_KEYS = sorted(statistics.keys, key=lambda key: key.to_user_string())
 
 
 @asset(
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, *STATISTICS_KEYS],
     group_name="published",
     kinds={"duckdb"},
     description="Read-only copy of the marts for dashboards, swapped in atomically.",

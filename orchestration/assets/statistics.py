@@ -24,7 +24,7 @@ from dagster import (
 )
 
 from orchestration.progress import report
-from orchestration.resources import WarehouseResource
+from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.statistics import fairness, program_effect
 
 CONTRACT_CHECK = "contract"
@@ -177,7 +177,11 @@ def _check_result(step: Step, found: dict) -> AssetCheckResult:
     ],
     description="Fisher's exact test and bootstrap intervals: what SQL cannot compute.",
 )
-def statistics(context: AssetExecutionContext, warehouse: WarehouseResource):
+def statistics(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
+):
     report(context, f"statistics: reading {warehouse.warehouse_db}")
     con = duckdb.connect(str(warehouse.warehouse_db))
     try:
