@@ -414,16 +414,19 @@ def test_a_job_template_counts_neither_as_open_openings_nor_in_time_to_fill(tole
         sql = f"select count(*) from fct_openings where job_id = ? and {condition}"
         return query(baseline.published, sql, [template])[0][0]
 
-    # the template's one open opening goes; the late opening of case 13 comes
-    assert of_template_in_baseline("is_open and not is_evergreen") == 1
+    # the template's open openings go; the late opening of case 13 comes
+    template_open = of_template_in_baseline("is_open and not is_evergreen")
+    assert template_open >= 1
     open_openings = "select open_openings_n from kpi_open_openings where true"
     assert all_departments(published, open_openings) == (
-        all_departments(baseline.published, open_openings) - 1 + 1
+        all_departments(baseline.published, open_openings) - template_open + 1
     )
-    # the template's one filled opening leaves time to fill
-    assert of_template_in_baseline("time_to_fill_days is not null") == 1
+    # the template's filled openings leave time to fill (the generated job may have none)
+    template_filled = of_template_in_baseline("time_to_fill_days is not null")
     filled = "select sum(openings_filled_n) from kpi_time_to_fill where period_grain = 'quarter'"
-    assert all_departments(published, filled) == all_departments(baseline.published, filled) - 1
+    assert all_departments(published, filled) == (
+        all_departments(baseline.published, filled) - template_filled
+    )
     # applications made to a template still count
     applications = "select count(*) from fct_applications where job_id = ?"
     assert query(published, applications, [template]) == query(
