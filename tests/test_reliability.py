@@ -789,8 +789,11 @@ def contention(baseline, tmp_path_factory) -> Contention:
         )
         victim = first
         dbt_at_kill = dbt_processes_below(first.pid)
+        waiting_done_before_kill = False
         if not dbt_at_kill:  # the first one got past dbt meanwhile: kill a new one in dbt
             first.wait(timeout=900)
+            waiting.wait(timeout=900)  # it takes the lock next: the victim must not meet it
+            waiting_done_before_kill = True
             victim = start_refresh(export.root, warehouse, root / "victim")
             started.append(victim)
             dbt_at_kill = poll(lambda: dbt_processes_below(victim.pid), timeout=600)
@@ -801,7 +804,7 @@ def contention(baseline, tmp_path_factory) -> Contention:
         dbt_left = [] if left else [p for p in dbt_at_kill if is_alive(p)]
         waiting.wait(timeout=900)
         after_kill = None
-        if waiting.returncode != 0:
+        if waiting.returncode != 0 or waiting_done_before_kill:
             kill_if_alive(dbt_left)
             after_kill = hiring_refresh(export.root, warehouse)
         return Contention(
