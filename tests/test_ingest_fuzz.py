@@ -9,10 +9,11 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import raw_store
+from orchestration.ingest import raw_store, timestamps
 from orchestration.ingest.loader import load_file
 from orchestration.ingest.readers import ExportFileError, read_csv_records, read_json_records
 from orchestration.ingest.sources import SOURCES
@@ -106,3 +107,20 @@ def test_any_file_content_loads_into_duckdb_without_an_unhandled_exception(sourc
     assert result.status in ("loaded", "error")
     if result.status == "error":
         assert result.error.startswith(f"{source.folder}/{spec.name}")
+
+
+# Text that almost has a common shape: digits anywhere, any sign, any separator.
+_near_common = st.builds(
+    lambda shape, chars: "".join(c if c not in "0+" else chars[i] for i, c in enumerate(shape)),
+    st.sampled_from(timestamps._COMMON_SHAPES),
+    st.lists(st.sampled_from("0123456789+-:Z٣"), min_size=25, max_size=25),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_near_common, st.text(max_size=30), st.none()), max_size=20))
+def test_common_shape_fast_path_reads_every_value_as_the_pattern_does(values):
+    series = pd.Series(values, dtype=object)
+    fast = timestamps.parse_timestamps(series)
+    by_pattern = timestamps._parse_with_pattern(series)
+    assert ((fast == by_pattern) | (fast.isna() & by_pattern.isna())).all(), values

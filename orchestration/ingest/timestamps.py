@@ -40,6 +40,27 @@ _TIMESTAMP = re.compile(
 CANONICAL_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
+def _per_distinct(parse):
+    """Parse each distinct value once: an export repeats the same times many times."""
+
+    def parse_distinct(values: pd.Series) -> pd.Series:
+        try:
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # a list or object where a time belongs: never a time
+            codes, distinct = pd.factorize(values.map(_scalar_or_none), use_na_sentinel=True)
+        parsed = parse(pd.Series(distinct, dtype=object)).to_numpy()
+        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+        out[codes >= 0] = parsed[codes[codes >= 0]]
+        return pd.Series(out, index=values.index)
+
+    parse_distinct.__doc__ = parse.__doc__
+    return parse_distinct
+
+
+def _scalar_or_none(value):
+    return value if isinstance(value, (str, int, float)) else None
+
+
 def _strings(values: pd.Series) -> pd.Series:
     kinds = values.map(type)
     return values.where(kinds.isin((str,)), None).astype("string")
@@ -49,8 +70,73 @@ def _parts(values: pd.Series) -> pd.DataFrame:
     return _strings(values).str.extract(_TIMESTAMP.pattern, flags=re.VERBOSE)
 
 
+@_per_distinct
 def parse_timestamps(values: pd.Series) -> pd.Series:
     """ISO 8601 text -> naive UTC datetime64; anything else -> NaT."""
+    common, parsed = _parse_common_shapes(values)
+    if common.all():
+        return pd.Series(parsed, index=values.index)
+    rest = _parse_with_pattern(values[~common])
+    parsed[~common] = rest.to_numpy()
+    return pd.Series(parsed, index=values.index)
+
+
+# The shapes exports write most ("0" a digit, "+" a sign), read without the
+# pattern: the same values, about ten times faster. Anything else takes the pattern.
+_COMMON_SHAPES = ("0000-00-00T00:00:00Z", "0000-00-00T00:00:00+00:00", "0000-00-00T00:00:00.000Z")
+
+
+def _parse_common_shapes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(which values have a common shape, their UTC times; NaT elsewhere)."""
+    common = np.zeros(len(values), dtype=bool)
+    parsed = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+    is_text = values.map(type).eq(str).to_numpy()
+    lengths = np.zeros(len(values), dtype=np.int64)
+    lengths[is_text] = values[is_text].str.len().to_numpy()
+    for shape in _COMMON_SHAPES:
+        rows = np.flatnonzero(lengths == len(shape))
+        if not len(rows):
+            continue
+        chars = np.array(values.iloc[rows].tolist(), dtype=f"U{len(shape)}")
+        codes = chars.view(np.uint32).reshape(len(rows), len(shape)).astype(np.int64)
+        fits = np.ones(len(rows), dtype=bool)
+        for i, want in enumerate(shape):
+            column = codes[:, i]
+            if want == "0":
+                fits &= (column >= 48) & (column <= 57)
+            elif want == "+":
+                fits &= (column == 43) | (column == 45)
+            else:
+                fits &= column == ord(want)
+        digits = codes - 48
+
+        def number(start: int, end: int) -> np.ndarray:
+            return sum(digits[:, i] * 10 ** (end - 1 - i) for i in range(start, end))
+
+        fields = {
+            "year": number(0, 4),
+            "month": number(5, 7),
+            "day": number(8, 10),
+            "hour": number(11, 13),
+            "minute": number(14, 16),
+            "second": number(17, 19),
+        }
+        # an hour of 24 or a leap second: rare, and the pattern's reading is the rule
+        fits &= (fields["hour"] <= 23) & (fields["minute"] <= 59) & (fields["second"] <= 59)
+        if shape[19] == ".":
+            fields["ms"] = number(20, 23)
+        local = pd.to_datetime(pd.DataFrame(fields), errors="coerce").to_numpy("datetime64[us]")
+        if shape[19] == "+":
+            sign = np.where(codes[:, 19] == 45, -1, 1)
+            hours, minutes = number(20, 22), number(23, 25)
+            local = local - (sign * (hours * 60 + minutes)).astype("timedelta64[m]")
+            local[(hours > 18) | (minutes >= 60)] = np.datetime64("NaT")
+        common[rows[fits]] = True
+        parsed[rows[fits]] = local[fits]
+    return common, parsed
+
+
+def _parse_with_pattern(values: pd.Series) -> pd.Series:
     parts = _parts(values)
     fraction = parts["f"].fillna("0").str.ljust(6, "0").str[:6]
     local = (
@@ -80,6 +166,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     return utc.where(valid_offset.fillna(False).astype(bool)).astype("datetime64[us]")
 
 
+@_per_distinct
 def parse_dates(values: pd.Series) -> pd.Series:
     """A calendar date as written (`YYYY-MM-DD`, or the date part of a timestamp)."""
     parts = _parts(values)
@@ -91,6 +178,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return parsed.astype("datetime64[us]")
 
 
+@_per_distinct
 def parse_epoch_ms(values: pd.Series) -> pd.Series:
     """Epoch milliseconds (a number, or digits as text) -> naive UTC datetime64."""
     kinds = values.map(type)

@@ -1,0 +1,32 @@
+"""dbt's unit tests (hand-made rows per model, in the models' YAML) run here.
+
+A refresh runs the data tests only: unit tests check the SQL, not the data, so
+they belong with the rest of the test suite. They need the models' parents to
+exist, so they run against the warehouse the demo refresh built.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from orchestration.transform import DBT_PROJECT_DIR, dbt_env, dbt_executable
+
+
+def test_every_dbt_unit_test_passes(demo_refresh, tmp_path):
+    warehouse_db = demo_refresh.warehouse / "warehouse.duckdb"
+    target = tmp_path / "target"
+    result = subprocess.run(
+        [dbt_executable(), "test", "--select", "test_type:unit", "--target-path", str(target)],
+        cwd=DBT_PROJECT_DIR,
+        env=dbt_env(warehouse_db),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] != "pass"]
+    assert result.returncode == 0 and not failed, f"{failed}\n{result.stdout[-4000:]}"
+
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert len(results) == len(manifest["unit_tests"]) >= 60
