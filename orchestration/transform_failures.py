@@ -1,7 +1,8 @@
 """Say what failed in a dbt build, in words an analyst can act on.
 
-dbt only counts failing rows; tests store their failing rows (store_failures),
-so the first few are read back and shown: an unmapped stage names itself. A
+dbt only counts failing rows; the first few are read back and shown (from the
+table a warning stores them in, or by running the test's compiled SQL again),
+so an unmapped stage names itself. A
 test's description (from its YAML) says what the failure means, e.g. that the
 as-of date is before the first event. Columns of personal data are never shown:
 this text goes to the terminal.
@@ -48,7 +49,7 @@ def describe_failures(target_path: Path, warehouse_db: Path) -> list[str]:
             line = f"{name}: {result['status']}" + (f" ({message[0]})" if message else "")
             if meaning := descriptions.get(result["unique_id"]):
                 line += f": {meaning}"
-            rows = _example_rows(con, result.get("relation_name"))
+            rows = _example_rows(con, result.get("relation_name"), result.get("compiled_code"))
             lines.append(line + (f"; e.g. {rows}" if rows else ""))
     return lines
 
@@ -83,11 +84,12 @@ class _read_only:
             self.con.close()
 
 
-def _example_rows(con, relation: str | None) -> str:
-    if con is None or not relation:
+def _example_rows(con, relation: str | None, compiled_sql: str | None) -> str:
+    failing_rows = relation or (f"({compiled_sql}) as failing" if compiled_sql else None)
+    if con is None or not failing_rows:
         return ""
     try:
-        frame = con.execute(f"select * from {relation} limit {MAX_EXAMPLES}").df()
+        frame = con.execute(f"select * from {failing_rows} limit {MAX_EXAMPLES}").df()
     except duckdb.Error:
         return ""
     shown = [c for c in frame.columns if c.lower() not in PERSONAL_COLUMNS]

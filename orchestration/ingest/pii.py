@@ -9,7 +9,6 @@ the same key in every source, so candidates can be matched across ATSs.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -62,4 +61,5 @@ def keyed_hash(kind: str, text: str, key: str | None = None) -> str | None:
     if normalized is None:
         return None
     secret = (key if key is not None else salt()).encode()
-    return hmac.new(secret, normalized.encode(), hashlib.sha256).hexdigest()
+    # the one-shot C digest: the same HMAC-SHA256, several times faster than hmac.new
+    return hmac.digest(secret, normalized.encode(), "sha256").hex()

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', store_failures=true) }}
 -- Every Lever archive reason that does not mean a hire is in
 -- seeds/archive_reason_mapping.csv. An unmapped one counts as ended by the
 -- company (rejected); each warning row names it: add it to the seed with
