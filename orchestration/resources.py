@@ -91,12 +91,10 @@ class RefreshLockResource(ConfigurableResource):
 
 def build_resources(warehouse: WarehouseResource) -> dict:
     """The resources of a refresh, shared by the code location and the CLI."""
-    from dagster_dbt import DbtCliResource
-
-    from orchestration.transform import dbt_executable, dbt_project
+    from orchestration.transform import HiringDbtCli, dbt_executable, dbt_project
 
     return {
         "warehouse": warehouse,
         "refresh_lock": RefreshLockResource(warehouse_dir=warehouse.warehouse_dir),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": HiringDbtCli(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

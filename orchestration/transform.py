@@ -12,6 +12,7 @@ Nothing a refresh writes may grow the project folder: per-run artifacts go to
 from __future__ import annotations
 
 import os
+from functools import cached_property
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetKey
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+)
+from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.resources import PROJECT_ROOT
 
@@ -39,6 +46,19 @@ def dbt_executable() -> str:
         if beside_python.exists():
             return str(beside_python)
     return shutil.which("hiring-dbt") or shutil.which("dbt") or "dbt"
+
+
+class HiringDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource, without a `dbt --version` process per run.
+
+    dagster-dbt asks the dbt executable its version before each run (about two
+    seconds). `hiring-dbt` is the dbt-core installed here, whose version
+    dagster-dbt has already read at import.
+    """
+
+    @cached_property
+    def _cli_version(self):
+        return DBT_PYTHON_VERSION or super()._cli_version
 
 
 def dbt_run_dir(warehouse_db: Path) -> Path:
