@@ -12,11 +12,11 @@ Nothing a refresh writes may grow the project folder: per-run artifacts go to
 from __future__ import annotations
 
 import os
-from functools import cached_property
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 

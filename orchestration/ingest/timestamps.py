@@ -110,7 +110,7 @@ def _parse_common_shapes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 fits &= column == ord(want)
         digits = codes - 48
 
-        def number(start: int, end: int) -> np.ndarray:
+        def number(start: int, end: int, digits: np.ndarray = digits) -> np.ndarray:
             return sum(digits[:, i] * 10 ** (end - 1 - i) for i in range(start, end))
 
         fields = {
