@@ -237,22 +237,23 @@ nps_org as (
 ),
 
 -- the rows: every hiring manager and quarter with an event in any component
+-- (events of jobs without a hiring manager count for the organization only)
 keys as (
-    select quarter_start, hiring_manager_id from hires where not is_org_wide
+    select quarter_start, hiring_manager_id from hires where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from fills where not is_org_wide
+    select quarter_start, hiring_manager_id from fills where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from cohorts where not is_org_wide
+    select quarter_start, hiring_manager_id from cohorts where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from offers where not is_org_wide
+    select quarter_start, hiring_manager_id from offers where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from scorecards where not is_org_wide
+    select quarter_start, hiring_manager_id from scorecards where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from jobs where not is_org_wide
+    select quarter_start, hiring_manager_id from jobs where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from talk where not is_org_wide
+    select quarter_start, hiring_manager_id from talk where not is_org_wide and hiring_manager_id is not null
     union
-    select quarter_start, hiring_manager_id from retrospectives where not is_org_wide
+    select quarter_start, hiring_manager_id from retrospectives where not is_org_wide and hiring_manager_id is not null
     union
     select quarter_start, cut_value as hiring_manager_id from nps_cells where cut_value != 'No hiring manager'
 ),
