@@ -1,225 +1,195 @@
 -- One row per hiring manager and quarter: every component of "Manager hiring
--- impact" (docs/metrics.md) with its n, the organization's value for the same
--- quarter beside it, and a labelled percentile-rank index. Each component is
+-- impact" (docs/metrics.md) with its n, the organization's value for the
+-- same quarter beside it, and a labelled percentile-rank index. Each component is
 -- placed in the quarter of its own event date. Definition and every choice:
 -- the docs block metric_manager_hiring_impact (_managers__docs.md).
+--
+-- Shape: each component's events in one long list (component, manager, event
+-- date, value x, pending), summarized once per component, quarter and scope
+-- (the manager, or the organization), ranked among the quarter's managers,
+-- then pivoted to one wide row.
+{%- set medians = ['time_to_hire', 'time_to_fill', 'talk_share'] %}
+{%- set lower_is_better = ['time_to_hire', 'time_to_fill', 'talk_share'] %}
+{%- set components = [
+    'time_to_hire', 'time_to_fill', 'quality_of_hire', 'offer_acceptance', 'scorecard_on_time',
+    'intake_on_time', 'licensed_at_open', 'talk_share', 'retrospective', 'nps'
+] %}
+
 with as_of as (
     select as_of_date from {{ ref('int_as_of_date') }}
 ),
 
--- events of each component: the job's hiring manager and the event's quarter
-hire_events as (
+-- x: the event's value (days, score, share; 1 / 0 for a rate), null when not
+-- known: a pending rate event, an unscored hire
+events as (
+    -- hires and time to hire, at the offer acceptance date
     select
+        'time_to_hire' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'hired_date') }} as date) as quarter_start,
-        time_to_hire_days
+        hired_date as event_date,
+        cast(time_to_hire_days as double) as x,
+        false as is_pending
     from {{ ref('fct_applications') }}
     where status = 'hired' and hired_date is not null
-),
 
-fill_events as (
+    union all
+
+    -- time to fill at the fill date, evergreen and template jobs left out
     select
+        'time_to_fill' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'cast(filled_at as date)') }} as date) as quarter_start,
-        time_to_fill_days
+        cast(filled_at as date) as event_date,
+        cast(time_to_fill_days as double) as x,
+        false as is_pending
     from {{ ref('fct_openings') }}
     where time_to_fill_days is not null and not is_evergreen and not is_template
-),
 
-cohort_events as (
+    union all
+
+    -- quality of hire by start-date cohort; censored: the score can still come
     select
+        'quality_of_hire' as component,
         hires.hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'hires.start_date') }} as date) as quarter_start,
-        hires.quality_of_hire,
-        hires.quality_status
+        hires.start_date as event_date,
+        hires.quality_of_hire as x,
+        hires.quality_status = 'censored' as is_pending
     from {{ ref('fct_hires') }} as hires
     cross join as_of
     where hires.start_date is not null and hires.start_date <= as_of.as_of_date
-),
 
-offer_events as (
-    -- the latest offer of each application, decided (accepted or declined),
-    -- at the event date of kpi_offer_acceptance: resolved_at, an accepted
-    -- offer without a timestamp at the hire date
+    union all
+
+    -- the latest offer of each application, accepted (1) or declined (0), at
+    -- the event date of kpi_offer_acceptance: resolved_at, an accepted offer
+    -- without a timestamp at the hire date
     select
-        offers.hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'offers.event_date') }} as date) as quarter_start,
-        offers.offer_outcome
-    from (
-        select
-            latest_offers.offer_outcome,
-            applications.hiring_manager_id,
-            case
-                when latest_offers.offer_outcome = 'accepted'
-                    then coalesce(cast(latest_offers.resolved_at as date), applications.hired_date)
-                else cast(latest_offers.resolved_at as date)
-            end as event_date
-        from {{ ref('int_offers_latest_per_application') }} as latest_offers
-        inner join {{ ref('fct_applications') }} as applications
-            on latest_offers.application_id = applications.application_id
-        where latest_offers.is_latest and latest_offers.offer_outcome in ('accepted', 'declined')
-    ) as offers
-    where offers.event_date is not null
-),
+        'offer_acceptance' as component,
+        applications.hiring_manager_id,
+        case
+            when offers.offer_outcome = 'accepted'
+                then coalesce(cast(offers.resolved_at as date), applications.hired_date)
+            else cast(offers.resolved_at as date)
+        end as event_date,
+        case when offers.offer_outcome = 'accepted' then 1.0 else 0.0 end as x,
+        false as is_pending
+    from {{ ref('int_offers_latest_per_application') }} as offers
+    inner join {{ ref('fct_applications') }} as applications
+        on offers.application_id = applications.application_id
+    where offers.is_latest and offers.offer_outcome in ('accepted', 'declined')
 
-scorecard_events as (
+    union all
+
     -- the manager's own scorecards: the interviewer is the job's hiring manager
     select
+        'scorecard_on_time' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'interview_end_date') }} as date) as quarter_start,
-        is_on_time,
+        interview_end_date as event_date,
+        case when not is_pending then case when is_on_time then 1.0 else 0.0 end end as x,
         is_pending
     from {{ ref('fct_scorecards') }}
     where is_hiring_manager
-),
 
-job_events as (
+    union all
+
     select
+        'intake_on_time' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'opened_date') }} as date) as quarter_start,
-        licensed_at_open,
-        is_intake_on_time,
-        is_intake_pending
+        opened_date as event_date,
+        case when not is_intake_pending then case when is_intake_on_time then 1.0 else 0.0 end end as x,
+        is_intake_pending as is_pending
     from {{ ref('fct_jobs_practices') }}
     where not coalesce(is_template, false)
-),
 
-talk_events as (
+    union all
+
     select
+        'licensed_at_open' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'cast(starts_at as date)') }} as date) as quarter_start,
-        hiring_manager_talk_share
+        opened_date as event_date,
+        case when licensed_at_open then 1.0 else 0.0 end as x,
+        false as is_pending
+    from {{ ref('fct_jobs_practices') }}
+    where not coalesce(is_template, false)
+
+    union all
+
+    select
+        'talk_share' as component,
+        hiring_manager_id,
+        cast(starts_at as date) as event_date,
+        hiring_manager_talk_share as x,
+        false as is_pending
     from {{ ref('fct_interviews') }}
     where has_talk_data and interview_status != 'cancelled' and hiring_manager_talk_share is not null
-),
 
-retrospective_events as (
+    union all
+
     select
+        'retrospective' as component,
         hiring_manager_id,
-        cast({{ dbt.date_trunc('quarter', 'filled_date') }} as date) as quarter_start,
-        is_retrospective_done,
-        is_retrospective_pending
+        filled_date as event_date,
+        case when not is_retrospective_pending then case when is_retrospective_done then 1.0 else 0.0 end end
+            as x,
+        is_retrospective_pending as is_pending
     from {{ ref('fct_openings_practices') }}
     where not coalesce(is_evergreen, false) and not coalesce(is_template, false)
 ),
 
--- every component counted twice: per hiring manager (is_org_wide false) and
+-- every event counted twice: for its hiring manager (is_org_wide false) and
 -- for the whole organization (is_org_wide true, hiring_manager_id null)
-hires as (
+scoped as (
     select
-        hire_events.quarter_start,
+        events.component,
+        cast({{ dbt.date_trunc('quarter', 'events.event_date') }} as date) as quarter_start,
         scopes.is_org_wide,
-        case when not scopes.is_org_wide then hire_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as hires_n,
-        count(hire_events.time_to_hire_days) as time_to_hire_n,
-        percentile_cont(0.5) within group (order by hire_events.time_to_hire_days) as time_to_hire_median_days
-    from hire_events
+        case when not scopes.is_org_wide then events.hiring_manager_id end as hiring_manager_id,
+        events.x,
+        events.is_pending
+    from events
     {{ department_scopes() }}
-    group by 1, 2, 3
+    where events.event_date is not null
 ),
 
-fills as (
+summarized as (
     select
-        fill_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then fill_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as time_to_fill_n,
-        percentile_cont(0.5) within group (order by fill_events.time_to_fill_days) as time_to_fill_median_days
-    from fill_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-cohorts as (
-    select
-        cohort_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then cohort_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as cohort_hires_n,
-        count(cohort_events.quality_of_hire) as quality_of_hire_n,
-        avg(cohort_events.quality_of_hire) as quality_of_hire_mean,
-        count(case when cohort_events.quality_status = 'censored' then 1 end) as quality_of_hire_censored_n
-    from cohort_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-offers as (
-    select
-        offer_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then offer_events.hiring_manager_id end as hiring_manager_id,
-        count(case when offer_events.offer_outcome = 'accepted' then 1 end) as offers_accepted_n,
-        count(*) as offers_decided_n
-    from offer_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-scorecards as (
-    select
-        scorecard_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then scorecard_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as scorecards_expected_n,
-        count(case when scorecard_events.is_on_time then 1 end) as scorecards_on_time_n,
-        count(case when not scorecard_events.is_pending then 1 end) as scorecards_decided_n
-    from scorecard_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-jobs as (
-    select
-        job_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then job_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as jobs_opened_n,
-        count(case when job_events.licensed_at_open then 1 end) as jobs_licensed_at_open_n,
-        count(case when job_events.is_intake_on_time then 1 end) as intakes_on_time_n,
-        count(case when not job_events.is_intake_pending then 1 end) as intakes_decided_n
-    from job_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-talk as (
-    select
-        talk_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then talk_events.hiring_manager_id end as hiring_manager_id,
-        count(*) as talk_share_n,
-        percentile_cont(0.5) within group (order by talk_events.hiring_manager_talk_share) as talk_share_median
-    from talk_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
-),
-
-retrospectives as (
-    select
-        retrospective_events.quarter_start,
-        scopes.is_org_wide,
-        case when not scopes.is_org_wide then retrospective_events.hiring_manager_id end as hiring_manager_id,
-        count(case when retrospective_events.is_retrospective_done then 1 end) as retrospectives_done_n,
-        count(case when not retrospective_events.is_retrospective_pending then 1 end) as retrospectives_decided_n
-    from retrospective_events
-    {{ department_scopes() }}
-    group by 1, 2, 3
+        component,
+        quarter_start,
+        is_org_wide,
+        hiring_manager_id,
+        count(*) as events_n,
+        count(x) as n,
+        sum(x) as numerator,
+        count(case when is_pending then 1 end) as pending_n,
+        case
+            when component in ('{{ medians | join("', '") }}')
+                then percentile_cont(0.5) within group (order by x)
+            else avg(x)
+        end as component_value
+    from scoped
+    group by component, quarter_start, is_org_wide, hiring_manager_id
 ),
 
 -- candidate NPS is a survey cut: the cells of a quarter are the hiring
 -- managers, jobs without one in the cell 'No hiring manager', as in
 -- kpi_candidate_nps (cut_type hiring_manager), so both suppress the same cells
-nps_cells as (
+responses as (
     select
         cast({{ dbt.date_trunc('quarter', 'response_date') }} as date) as quarter_start,
         coalesce(hiring_manager_id, 'No hiring manager') as cut_value,
-        count(*) as responses_n,
-        sum(case when score >= 9 then 1 else 0 end) as promoters_n,
-        sum(case when score <= 6 then 1 else 0 end) as detractors_n
+        score
     from {{ ref('fct_candidate_survey_responses') }}
     where is_responded
-    group by 1, 2
+),
+
+nps_cells as (
+    select
+        quarter_start,
+        cut_value,
+        count(*) as responses_n,
+        sum(case when score >= 9 then 1 else 0 end) - sum(case when score <= 6 then 1 else 0 end)
+            as net_promoters_n
+    from responses
+    group by quarter_start, cut_value
 ),
 
 nps_suppressed as (
@@ -230,149 +200,113 @@ nps_org as (
     select
         quarter_start,
         sum(responses_n) as responses_n,
-        sum(promoters_n) as promoters_n,
-        sum(detractors_n) as detractors_n
+        sum(net_promoters_n) as net_promoters_n
     from nps_cells
     group by quarter_start
+),
+
+components as (
+    select
+        component,
+        quarter_start,
+        is_org_wide,
+        hiring_manager_id,
+        events_n,
+        n,
+        numerator,
+        pending_n,
+        component_value,
+        false as is_suppressed,
+        false as is_complementary_suppressed
+    from summarized
+
+    union all
+
+    select
+        'nps' as component,
+        quarter_start,
+        false as is_org_wide,
+        cut_value as hiring_manager_id,
+        responses_n as events_n,
+        responses_n as n,
+        cast(null as double) as numerator,
+        0 as pending_n,
+        case when not is_suppressed then 100.0 * net_promoters_n / responses_n end as component_value,
+        is_suppressed,
+        is_complementary_suppressed
+    from nps_suppressed
+    where cut_value != 'No hiring manager'
+
+    union all
+
+    select
+        'nps' as component,
+        quarter_start,
+        true as is_org_wide,
+        cast(null as {{ dbt.type_string() }}) as hiring_manager_id,
+        responses_n as events_n,
+        responses_n as n,
+        cast(null as double) as numerator,
+        0 as pending_n,
+        case
+            when responses_n >= {{ var('min_group_size') }} then 100.0 * net_promoters_n / responses_n
+        end as component_value,
+        responses_n < {{ var('min_group_size') }} as is_suppressed,
+        false as is_complementary_suppressed
+    from nps_org
 ),
 
 -- the rows: every hiring manager and quarter with an event in any component
 -- (events of jobs without a hiring manager count for the organization only)
 keys as (
-    select quarter_start, hiring_manager_id from hires where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from fills where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from cohorts where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from offers where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from scorecards where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from jobs where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from talk where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, hiring_manager_id from retrospectives where not is_org_wide and hiring_manager_id is not null
-    union
-    select quarter_start, cut_value as hiring_manager_id from nps_cells where cut_value != 'No hiring manager'
+    select distinct
+        quarter_start,
+        hiring_manager_id
+    from components
+    where not is_org_wide and hiring_manager_id is not null
 ),
 
-joined as (
+-- direction: 1 when a higher value is better, -1 when a lower one is
+-- (shorter times, a lower hiring manager talk share)
+component_names as (
+    {%- for component in components %}
+        select
+            '{{ component }}' as component,
+            {{ -1 if component in lower_is_better else 1 }} as direction
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+-- each row's components, present or not, with the organization's beside them
+grid as (
     select
         keys.hiring_manager_id,
         keys.quarter_start,
-        coalesce(hires.hires_n, 0) as hires_n,
-        coalesce(org_hires.hires_n, 0) as org_hires_n,
-        hires.time_to_hire_median_days,
-        coalesce(hires.time_to_hire_n, 0) as time_to_hire_n,
-        org_hires.time_to_hire_median_days as org_time_to_hire_median_days,
-        coalesce(org_hires.time_to_hire_n, 0) as org_time_to_hire_n,
-        fills.time_to_fill_median_days,
-        coalesce(fills.time_to_fill_n, 0) as time_to_fill_n,
-        org_fills.time_to_fill_median_days as org_time_to_fill_median_days,
-        coalesce(org_fills.time_to_fill_n, 0) as org_time_to_fill_n,
-        cohorts.quality_of_hire_mean,
-        coalesce(cohorts.quality_of_hire_n, 0) as quality_of_hire_n,
-        coalesce(cohorts.cohort_hires_n, 0) as quality_of_hire_cohort_n,
-        coalesce(cohorts.quality_of_hire_censored_n, 0) as quality_of_hire_censored_n,
-        org_cohorts.quality_of_hire_mean as org_quality_of_hire_mean,
-        coalesce(org_cohorts.quality_of_hire_n, 0) as org_quality_of_hire_n,
-        case
-            when not nps_suppressed.is_suppressed
-                then 100.0 * (nps_suppressed.promoters_n - nps_suppressed.detractors_n) / nps_suppressed.responses_n
-        end as nps,
-        coalesce(nps_suppressed.responses_n, 0) as nps_responses_n,
-        coalesce(nps_suppressed.is_suppressed, true) as nps_is_suppressed,
-        coalesce(nps_suppressed.is_complementary_suppressed, false) as nps_is_complementary_suppressed,
-        case
-            when nps_org.responses_n >= {{ var('min_group_size') }}
-                then 100.0 * (nps_org.promoters_n - nps_org.detractors_n) / nps_org.responses_n
-        end as org_nps,
-        coalesce(nps_org.responses_n, 0) as org_nps_responses_n,
-        coalesce(nps_org.responses_n < {{ var('min_group_size') }}, true) as org_nps_is_suppressed,
-        coalesce(offers.offers_accepted_n, 0) as offers_accepted_n,
-        coalesce(offers.offers_decided_n, 0) as offers_decided_n,
-        coalesce(org_offers.offers_accepted_n, 0) as org_offers_accepted_n,
-        coalesce(org_offers.offers_decided_n, 0) as org_offers_decided_n,
-        coalesce(scorecards.scorecards_on_time_n, 0) as scorecards_on_time_n,
-        coalesce(scorecards.scorecards_decided_n, 0) as scorecards_decided_n,
-        coalesce(org_scorecards.scorecards_on_time_n, 0) as org_scorecards_on_time_n,
-        coalesce(org_scorecards.scorecards_decided_n, 0) as org_scorecards_decided_n,
-        coalesce(jobs.intakes_on_time_n, 0) as intakes_on_time_n,
-        coalesce(jobs.intakes_decided_n, 0) as intakes_decided_n,
-        coalesce(org_jobs.intakes_on_time_n, 0) as org_intakes_on_time_n,
-        coalesce(org_jobs.intakes_decided_n, 0) as org_intakes_decided_n,
-        coalesce(jobs.jobs_licensed_at_open_n, 0) as jobs_licensed_at_open_n,
-        coalesce(jobs.jobs_opened_n, 0) as jobs_opened_n,
-        coalesce(org_jobs.jobs_licensed_at_open_n, 0) as org_jobs_licensed_at_open_n,
-        coalesce(org_jobs.jobs_opened_n, 0) as org_jobs_opened_n,
-        talk.talk_share_median,
-        coalesce(talk.talk_share_n, 0) as talk_share_n,
-        org_talk.talk_share_median as org_talk_share_median,
-        coalesce(org_talk.talk_share_n, 0) as org_talk_share_n,
-        coalesce(retrospectives.retrospectives_done_n, 0) as retrospectives_done_n,
-        coalesce(retrospectives.retrospectives_decided_n, 0) as retrospectives_decided_n,
-        coalesce(org_retrospectives.retrospectives_done_n, 0) as org_retrospectives_done_n,
-        coalesce(org_retrospectives.retrospectives_decided_n, 0) as org_retrospectives_decided_n
+        component_names.component,
+        managers.events_n,
+        managers.n,
+        managers.numerator,
+        managers.pending_n,
+        managers.component_value,
+        managers.is_suppressed,
+        managers.is_complementary_suppressed,
+        org.events_n as org_events_n,
+        org.n as org_n,
+        org.numerator as org_numerator,
+        org.component_value as org_value,
+        org.is_suppressed as org_is_suppressed,
+        component_names.direction * managers.component_value as value_higher_is_better
     from keys
-    left join hires
-        on keys.quarter_start = hires.quarter_start and keys.hiring_manager_id = hires.hiring_manager_id
-            and not hires.is_org_wide
-    left join hires as org_hires on keys.quarter_start = org_hires.quarter_start and org_hires.is_org_wide
-    left join fills
-        on keys.quarter_start = fills.quarter_start and keys.hiring_manager_id = fills.hiring_manager_id
-            and not fills.is_org_wide
-    left join fills as org_fills on keys.quarter_start = org_fills.quarter_start and org_fills.is_org_wide
-    left join cohorts
-        on keys.quarter_start = cohorts.quarter_start and keys.hiring_manager_id = cohorts.hiring_manager_id
-            and not cohorts.is_org_wide
-    left join cohorts as org_cohorts
-        on keys.quarter_start = org_cohorts.quarter_start and org_cohorts.is_org_wide
-    left join nps_suppressed
-        on keys.quarter_start = nps_suppressed.quarter_start and keys.hiring_manager_id = nps_suppressed.cut_value
-    left join nps_org on keys.quarter_start = nps_org.quarter_start
-    left join offers
-        on keys.quarter_start = offers.quarter_start and keys.hiring_manager_id = offers.hiring_manager_id
-            and not offers.is_org_wide
-    left join offers as org_offers on keys.quarter_start = org_offers.quarter_start and org_offers.is_org_wide
-    left join scorecards
-        on keys.quarter_start = scorecards.quarter_start and keys.hiring_manager_id = scorecards.hiring_manager_id
-            and not scorecards.is_org_wide
-    left join scorecards as org_scorecards
-        on keys.quarter_start = org_scorecards.quarter_start and org_scorecards.is_org_wide
-    left join jobs
-        on keys.quarter_start = jobs.quarter_start and keys.hiring_manager_id = jobs.hiring_manager_id
-            and not jobs.is_org_wide
-    left join jobs as org_jobs on keys.quarter_start = org_jobs.quarter_start and org_jobs.is_org_wide
-    left join talk
-        on keys.quarter_start = talk.quarter_start and keys.hiring_manager_id = talk.hiring_manager_id
-            and not talk.is_org_wide
-    left join talk as org_talk on keys.quarter_start = org_talk.quarter_start and org_talk.is_org_wide
-    left join retrospectives
-        on keys.quarter_start = retrospectives.quarter_start
-            and keys.hiring_manager_id = retrospectives.hiring_manager_id
-            and not retrospectives.is_org_wide
-    left join retrospectives as org_retrospectives
-        on keys.quarter_start = org_retrospectives.quarter_start and org_retrospectives.is_org_wide
-),
-
-rated as (
-    select
-        joined.*,
-        cast(offers_accepted_n as double) / nullif(offers_decided_n, 0) as offer_acceptance_rate,
-        cast(org_offers_accepted_n as double) / nullif(org_offers_decided_n, 0) as org_offer_acceptance_rate,
-        cast(scorecards_on_time_n as double) / nullif(scorecards_decided_n, 0) as scorecard_on_time_rate,
-        cast(org_scorecards_on_time_n as double) / nullif(org_scorecards_decided_n, 0)
-            as org_scorecard_on_time_rate,
-        cast(intakes_on_time_n as double) / nullif(intakes_decided_n, 0) as intake_on_time_rate,
-        cast(org_intakes_on_time_n as double) / nullif(org_intakes_decided_n, 0) as org_intake_on_time_rate,
-        cast(jobs_licensed_at_open_n as double) / nullif(jobs_opened_n, 0) as licensed_at_open_rate,
-        cast(org_jobs_licensed_at_open_n as double) / nullif(org_jobs_opened_n, 0) as org_licensed_at_open_rate,
-        cast(retrospectives_done_n as double) / nullif(retrospectives_decided_n, 0) as retrospective_rate,
-        cast(org_retrospectives_done_n as double) / nullif(org_retrospectives_decided_n, 0)
-            as org_retrospective_rate
-    from joined
+    cross join component_names
+    left join components as managers
+        on keys.quarter_start = managers.quarter_start
+            and keys.hiring_manager_id = managers.hiring_manager_id
+            and component_names.component = managers.component
+            and not managers.is_org_wide
+    left join components as org
+        on keys.quarter_start = org.quarter_start
+            and component_names.component = org.component
+            and org.is_org_wide
 ),
 
 -- percentile rank among the managers of the quarter with a value (macro
@@ -380,102 +314,107 @@ rated as (
 -- hiring manager talk share are better, every other component higher
 ranked as (
     select
-        rated.*,
-        {{ percentile_rank_among('quarter_start', 'time_to_hire_median_days', 'lower') }} as time_to_hire_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'time_to_fill_median_days', 'lower') }} as time_to_fill_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'quality_of_hire_mean', 'higher') }} as quality_of_hire_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'nps', 'higher') }} as nps_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'offer_acceptance_rate', 'higher') }} as offer_acceptance_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'scorecard_on_time_rate', 'higher') }} as scorecard_on_time_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'intake_on_time_rate', 'higher') }} as intake_on_time_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'licensed_at_open_rate', 'higher') }} as licensed_at_open_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'talk_share_median', 'lower') }} as talk_share_percentile_rank,
-        {{ percentile_rank_among('quarter_start', 'retrospective_rate', 'higher') }} as retrospective_percentile_rank
-    from rated
+        grid.*,
+        {{ percentile_rank_among('quarter_start, component', 'value_higher_is_better', 'higher') }}
+            as percentile_rank
+    from grid
 ),
 
-{%- set rank_columns = [
-    'time_to_hire_percentile_rank', 'time_to_fill_percentile_rank', 'quality_of_hire_percentile_rank',
-    'nps_percentile_rank', 'offer_acceptance_percentile_rank', 'scorecard_on_time_percentile_rank',
-    'intake_on_time_percentile_rank', 'licensed_at_open_percentile_rank', 'talk_share_percentile_rank',
-    'retrospective_percentile_rank'
-] %}
-
-composite as (
+pivoted as (
     select
-        ranked.*,
-        {% for column in rank_columns -%}
-        case when {{ column }} is not null then 1 else 0 end{{ ' +' if not loop.last }}
-        {% endfor -%} as composite_components_n,
-        {% for column in rank_columns -%}
-        coalesce({{ column }}, 0){{ ' +' if not loop.last }}
-        {% endfor -%} as rank_sum
+        hiring_manager_id,
+        quarter_start,
+        {%- for component in components %}
+            max(case when component = '{{ component }}' then events_n end) as {{ component }}__events_n,
+            max(case when component = '{{ component }}' then n end) as {{ component }}__n,
+            max(case when component = '{{ component }}' then numerator end) as {{ component }}__numerator,
+            max(case when component = '{{ component }}' then pending_n end) as {{ component }}__pending_n,
+            max(case when component = '{{ component }}' then component_value end) as {{ component }}__value,
+            max(case when component = '{{ component }}' then org_events_n end) as {{ component }}__org_events_n,
+            max(case when component = '{{ component }}' then org_n end) as {{ component }}__org_n,
+            max(case when component = '{{ component }}' then org_numerator end) as {{ component }}__org_numerator,
+            max(case when component = '{{ component }}' then org_value end) as {{ component }}__org_value,
+            max(case when component = '{{ component }}' then percentile_rank end) as {{ component }}__percentile_rank,
+        {%- endfor %}
+        max(case when component = 'nps' then is_suppressed end) as nps__is_suppressed,
+        max(case when component = 'nps' then is_complementary_suppressed end) as nps__is_complementary_suppressed,
+        max(case when component = 'nps' then org_is_suppressed end) as nps__org_is_suppressed,
+        count(percentile_rank) as composite_components_n,
+        100.0 * avg(percentile_rank) as composite_percentile_index
     from ranked
+    group by hiring_manager_id, quarter_start
 )
 
 select
     hiring_manager_id,
     quarter_start,
-    cast(hires_n as bigint) as hires_n,
-    cast(org_hires_n as bigint) as org_hires_n,
-    cast(time_to_hire_median_days as double) as time_to_hire_median_days,
-    cast(time_to_hire_n as bigint) as time_to_hire_n,
-    cast(org_time_to_hire_median_days as double) as org_time_to_hire_median_days,
-    cast(org_time_to_hire_n as bigint) as org_time_to_hire_n,
-    cast(time_to_fill_median_days as double) as time_to_fill_median_days,
-    cast(time_to_fill_n as bigint) as time_to_fill_n,
-    cast(org_time_to_fill_median_days as double) as org_time_to_fill_median_days,
-    cast(org_time_to_fill_n as bigint) as org_time_to_fill_n,
-    cast(quality_of_hire_mean as double) as quality_of_hire_mean,
-    cast(quality_of_hire_n as bigint) as quality_of_hire_n,
-    cast(quality_of_hire_cohort_n as bigint) as quality_of_hire_cohort_n,
-    cast(quality_of_hire_censored_n as bigint) as quality_of_hire_censored_n,
-    cast(org_quality_of_hire_mean as double) as org_quality_of_hire_mean,
-    cast(org_quality_of_hire_n as bigint) as org_quality_of_hire_n,
-    cast(nps as double) as nps,
-    cast(nps_responses_n as bigint) as nps_responses_n,
-    nps_is_suppressed,
-    nps_is_complementary_suppressed,
-    cast(org_nps as double) as org_nps,
-    cast(org_nps_responses_n as bigint) as org_nps_responses_n,
-    org_nps_is_suppressed,
-    cast(offer_acceptance_rate as double) as offer_acceptance_rate,
-    cast(offers_accepted_n as bigint) as offers_accepted_n,
-    cast(offers_decided_n as bigint) as offers_decided_n,
-    cast(org_offer_acceptance_rate as double) as org_offer_acceptance_rate,
-    cast(org_offers_accepted_n as bigint) as org_offers_accepted_n,
-    cast(org_offers_decided_n as bigint) as org_offers_decided_n,
-    cast(scorecard_on_time_rate as double) as scorecard_on_time_rate,
-    cast(scorecards_on_time_n as bigint) as scorecards_on_time_n,
-    cast(scorecards_decided_n as bigint) as scorecards_decided_n,
-    cast(org_scorecard_on_time_rate as double) as org_scorecard_on_time_rate,
-    cast(org_scorecards_on_time_n as bigint) as org_scorecards_on_time_n,
-    cast(org_scorecards_decided_n as bigint) as org_scorecards_decided_n,
-    cast(intake_on_time_rate as double) as intake_on_time_rate,
-    cast(intakes_on_time_n as bigint) as intakes_on_time_n,
-    cast(intakes_decided_n as bigint) as intakes_decided_n,
-    cast(org_intake_on_time_rate as double) as org_intake_on_time_rate,
-    cast(org_intakes_on_time_n as bigint) as org_intakes_on_time_n,
-    cast(org_intakes_decided_n as bigint) as org_intakes_decided_n,
-    cast(licensed_at_open_rate as double) as licensed_at_open_rate,
-    cast(jobs_licensed_at_open_n as bigint) as jobs_licensed_at_open_n,
-    cast(jobs_opened_n as bigint) as jobs_opened_n,
-    cast(org_licensed_at_open_rate as double) as org_licensed_at_open_rate,
-    cast(org_jobs_licensed_at_open_n as bigint) as org_jobs_licensed_at_open_n,
-    cast(org_jobs_opened_n as bigint) as org_jobs_opened_n,
-    cast(talk_share_median as double) as talk_share_median,
-    cast(talk_share_n as bigint) as talk_share_n,
-    cast(org_talk_share_median as double) as org_talk_share_median,
-    cast(org_talk_share_n as bigint) as org_talk_share_n,
-    cast(retrospective_rate as double) as retrospective_rate,
-    cast(retrospectives_done_n as bigint) as retrospectives_done_n,
-    cast(retrospectives_decided_n as bigint) as retrospectives_decided_n,
-    cast(org_retrospective_rate as double) as org_retrospective_rate,
-    cast(org_retrospectives_done_n as bigint) as org_retrospectives_done_n,
-    cast(org_retrospectives_decided_n as bigint) as org_retrospectives_decided_n,
-    {% for column in rank_columns -%}
-    cast({{ column }} as double) as {{ column }},
-    {% endfor -%}
+    cast(coalesce(time_to_hire__events_n, 0) as bigint) as hires_n,
+    cast(coalesce(time_to_hire__org_events_n, 0) as bigint) as org_hires_n,
+    cast(time_to_hire__value as double) as time_to_hire_median_days,
+    cast(coalesce(time_to_hire__n, 0) as bigint) as time_to_hire_n,
+    cast(time_to_hire__org_value as double) as org_time_to_hire_median_days,
+    cast(coalesce(time_to_hire__org_n, 0) as bigint) as org_time_to_hire_n,
+    cast(time_to_fill__value as double) as time_to_fill_median_days,
+    cast(coalesce(time_to_fill__n, 0) as bigint) as time_to_fill_n,
+    cast(time_to_fill__org_value as double) as org_time_to_fill_median_days,
+    cast(coalesce(time_to_fill__org_n, 0) as bigint) as org_time_to_fill_n,
+    cast(quality_of_hire__value as double) as quality_of_hire_mean,
+    cast(coalesce(quality_of_hire__n, 0) as bigint) as quality_of_hire_n,
+    cast(coalesce(quality_of_hire__events_n, 0) as bigint) as quality_of_hire_cohort_n,
+    cast(coalesce(quality_of_hire__pending_n, 0) as bigint) as quality_of_hire_censored_n,
+    cast(quality_of_hire__org_value as double) as org_quality_of_hire_mean,
+    cast(coalesce(quality_of_hire__org_n, 0) as bigint) as org_quality_of_hire_n,
+    cast(nps__value as double) as nps,
+    cast(coalesce(nps__n, 0) as bigint) as nps_responses_n,
+    coalesce(nps__is_suppressed, true) as nps_is_suppressed,
+    coalesce(nps__is_complementary_suppressed, false) as nps_is_complementary_suppressed,
+    cast(nps__org_value as double) as org_nps,
+    cast(coalesce(nps__org_n, 0) as bigint) as org_nps_responses_n,
+    coalesce(nps__org_is_suppressed, true) as org_nps_is_suppressed,
+    cast(offer_acceptance__value as double) as offer_acceptance_rate,
+    cast(coalesce(offer_acceptance__numerator, 0) as bigint) as offers_accepted_n,
+    cast(coalesce(offer_acceptance__n, 0) as bigint) as offers_decided_n,
+    cast(offer_acceptance__org_value as double) as org_offer_acceptance_rate,
+    cast(coalesce(offer_acceptance__org_numerator, 0) as bigint) as org_offers_accepted_n,
+    cast(coalesce(offer_acceptance__org_n, 0) as bigint) as org_offers_decided_n,
+    cast(scorecard_on_time__value as double) as scorecard_on_time_rate,
+    cast(coalesce(scorecard_on_time__numerator, 0) as bigint) as scorecards_on_time_n,
+    cast(coalesce(scorecard_on_time__n, 0) as bigint) as scorecards_decided_n,
+    cast(scorecard_on_time__org_value as double) as org_scorecard_on_time_rate,
+    cast(coalesce(scorecard_on_time__org_numerator, 0) as bigint) as org_scorecards_on_time_n,
+    cast(coalesce(scorecard_on_time__org_n, 0) as bigint) as org_scorecards_decided_n,
+    cast(intake_on_time__value as double) as intake_on_time_rate,
+    cast(coalesce(intake_on_time__numerator, 0) as bigint) as intakes_on_time_n,
+    cast(coalesce(intake_on_time__n, 0) as bigint) as intakes_decided_n,
+    cast(intake_on_time__org_value as double) as org_intake_on_time_rate,
+    cast(coalesce(intake_on_time__org_numerator, 0) as bigint) as org_intakes_on_time_n,
+    cast(coalesce(intake_on_time__org_n, 0) as bigint) as org_intakes_decided_n,
+    cast(licensed_at_open__value as double) as licensed_at_open_rate,
+    cast(coalesce(licensed_at_open__numerator, 0) as bigint) as jobs_licensed_at_open_n,
+    cast(coalesce(licensed_at_open__n, 0) as bigint) as jobs_opened_n,
+    cast(licensed_at_open__org_value as double) as org_licensed_at_open_rate,
+    cast(coalesce(licensed_at_open__org_numerator, 0) as bigint) as org_jobs_licensed_at_open_n,
+    cast(coalesce(licensed_at_open__org_n, 0) as bigint) as org_jobs_opened_n,
+    cast(talk_share__value as double) as talk_share_median,
+    cast(coalesce(talk_share__n, 0) as bigint) as talk_share_n,
+    cast(talk_share__org_value as double) as org_talk_share_median,
+    cast(coalesce(talk_share__org_n, 0) as bigint) as org_talk_share_n,
+    cast(retrospective__value as double) as retrospective_rate,
+    cast(coalesce(retrospective__numerator, 0) as bigint) as retrospectives_done_n,
+    cast(coalesce(retrospective__n, 0) as bigint) as retrospectives_decided_n,
+    cast(retrospective__org_value as double) as org_retrospective_rate,
+    cast(coalesce(retrospective__org_numerator, 0) as bigint) as org_retrospectives_done_n,
+    cast(coalesce(retrospective__org_n, 0) as bigint) as org_retrospectives_decided_n,
+    cast(time_to_hire__percentile_rank as double) as time_to_hire_percentile_rank,
+    cast(time_to_fill__percentile_rank as double) as time_to_fill_percentile_rank,
+    cast(quality_of_hire__percentile_rank as double) as quality_of_hire_percentile_rank,
+    cast(nps__percentile_rank as double) as nps_percentile_rank,
+    cast(offer_acceptance__percentile_rank as double) as offer_acceptance_percentile_rank,
+    cast(scorecard_on_time__percentile_rank as double) as scorecard_on_time_percentile_rank,
+    cast(intake_on_time__percentile_rank as double) as intake_on_time_percentile_rank,
+    cast(licensed_at_open__percentile_rank as double) as licensed_at_open_percentile_rank,
+    cast(talk_share__percentile_rank as double) as talk_share_percentile_rank,
+    cast(retrospective__percentile_rank as double) as retrospective_percentile_rank,
     cast(composite_components_n as int) as composite_components_n,
-    cast(100.0 * rank_sum / nullif(composite_components_n, 0) as double) as composite_percentile_index
-from composite
+    cast(composite_percentile_index as double) as composite_percentile_index
+from pivoted
