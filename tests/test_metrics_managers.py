@@ -214,3 +214,46 @@ def test_the_mart_is_published_without_candidate_identifiers(handmade_published)
     }
     assert {"hiring_manager_id", "quarter_start", "composite_percentile_index"} <= columns
     assert not columns & {"candidate_id", "candidate_key", "application_id", "email", "name"}
+
+
+def test_organization_values_are_the_kpi_tables_org_rows(handmade_published):
+    """Beside each manager, the same number the org-wide KPI tiles show for the quarter."""
+
+    def kpi(table: str, columns: str, extra: str = "") -> tuple:
+        (row,) = query(
+            handmade_published,
+            f"select {columns} from {table} where period_grain = 'quarter'"
+            f" and period_start = ? and department = 'All departments'{extra}",
+            [Q1],
+        )
+        return tuple(round(v, 4) if isinstance(v, float) else v for v in row)
+
+    all_atss = " and source_system = 'All ATSs'"
+    assert org_values(
+        handmade_published,
+        "org_time_to_hire_median_days, org_time_to_hire_n, org_time_to_fill_median_days,"
+        " org_time_to_fill_n, org_offer_acceptance_rate, org_offers_accepted_n",
+        Q1,
+    ) == (
+        *kpi("kpi_time_to_hire", "median_days, hires_n", all_atss),
+        *kpi("kpi_time_to_fill", "median_days, openings_filled_n", all_atss),
+        *kpi("kpi_offer_acceptance", "acceptance_rate, offers_accepted", all_atss),
+    )
+    assert org_values(
+        handmade_published,
+        "org_intake_on_time_rate, org_licensed_at_open_rate, org_talk_share_median,"
+        " org_retrospective_rate",
+        Q1,
+    ) == (
+        *kpi("kpi_intake_timeliness", "intake_on_time_rate"),
+        *kpi("kpi_license_coverage", "license_coverage"),
+        *kpi("kpi_talk_share", "median_hiring_manager_talk_share"),
+        *kpi("kpi_retrospectives", "retrospective_rate"),
+    )
+    (nps_all,) = query(
+        handmade_published,
+        "select round(nps, 4), responses_n from kpi_candidate_nps where period_grain = 'quarter'"
+        " and period_start = ? and cut_type = 'all'",
+        [Q1],
+    )
+    assert org_values(handmade_published, "org_nps, org_nps_responses_n", Q1) == nps_all
