@@ -129,7 +129,8 @@ def test_the_rule_on_a_small_contract():
 def test_every_metric_of_the_contract_has_a_docs_block():
     defined = set(blocks_defined()) | WRITTEN_ELSEWHERE
     missing = {
-        name: term for name, term in metrics_of(METRICS_DOC.read_text()).items()
+        name: term
+        for name, term in metrics_of(METRICS_DOC.read_text()).items()
         if name not in defined
     }
     assert not missing, (
@@ -146,7 +147,9 @@ def test_every_metric_block_is_used_by_a_model():
 
 def test_every_used_block_exists():
     defined = set(blocks_defined()) | WRITTEN_ELSEWHERE
-    unknown = {name: sorted(models) for name, models in blocks_used().items() if name not in defined}
+    unknown = {
+        name: sorted(models) for name, models in blocks_used().items() if name not in defined
+    }
     assert not unknown, f"doc() calls naming no metric block: {unknown}"
 
 
