@@ -128,17 +128,21 @@ def metric_docs(dbt_manifest: Path | None) -> list[tuple[str, str, str]]:
     """(metric slug, title, description markdown) of each `metric_*` docs block.
 
     The blocks are the one description of each metric (docs/metrics.md): the
-    models' YAML uses them, and dashboards and slides read them from here. The
-    title is the bold term a block opens with. No manifest: no rows, and the
-    dashboards show their fallback.
+    models' YAML uses them, and the dashboards read them from here. The title
+    is the bold term a block opens with. Blocks of installed dbt packages are
+    not the project's metrics. No manifest: no rows, and the dashboards show
+    their fallback.
     """
     if dbt_manifest is None or not dbt_manifest.is_file():
         return []
-    docs = json.loads(dbt_manifest.read_text()).get("docs", {})
+    manifest = json.loads(dbt_manifest.read_text())
+    project = manifest.get("metadata", {}).get("project_name")
     rows = []
-    for block in docs.values():
+    for block in manifest.get("docs", {}).values():
         name = block.get("name", "")
         if not name.startswith(METRIC_DOC_PREFIX):
+            continue
+        if project and block.get("package_name") != project:
             continue
         slug = name.removeprefix(METRIC_DOC_PREFIX)
         text = (block.get("block_contents") or "").strip()

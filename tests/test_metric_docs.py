@@ -24,6 +24,7 @@ no dbt.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -165,3 +166,34 @@ def test_each_block_opens_with_its_metric_in_bold(name):
     body = re.search(r"{%-?\s*docs\s+" + name + r"\s*-?%}\s*(.*?){%", text, re.S).group(1)
     title = BOLD.match(body)
     assert title and slug(title.group(1)) == name, f"{name} opens with {body[:40]!r}"
+
+
+def test_publish_reads_the_projects_metric_blocks_from_the_manifest(tmp_path):
+    from orchestration.publish import metric_docs
+
+    def block(package: str, name: str, text: str) -> dict:
+        return {"package_name": package, "name": name, "block_contents": text}
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "metadata": {"project_name": "hiring_analytics"},
+                "docs": {
+                    "doc.hiring_analytics.metric_time_to_hire": block(
+                        "hiring_analytics", "metric_time_to_hire", "\n**Time to hire** (days): x.\n"
+                    ),
+                    "doc.hiring_analytics.metric_no_title": block(
+                        "hiring_analytics", "metric_no_title", "Plain text."
+                    ),
+                    "doc.hiring_analytics.overview": block("hiring_analytics", "overview", "x"),
+                    "doc.dbt.metric_other": block("dbt", "metric_other", "**Other**"),
+                },
+            }
+        )
+    )
+    assert metric_docs(manifest) == [
+        ("no_title", "No title", "Plain text."),
+        ("time_to_hire", "Time to hire", "**Time to hire** (days): x."),
+    ]
+    assert metric_docs(tmp_path / "missing.json") == []
