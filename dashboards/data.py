@@ -102,6 +102,28 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
         raise PublishedDataUnreadable(f"{path}: {error}") from error
 
 
+# --- metric descriptions ------------------------------------------------------
+
+METRIC_HELP_FALLBACK = "No description of this metric in the snapshot: see docs/metrics.md."
+
+
+def metric_help(metric: str) -> str:
+    """The one description of a metric (`time_to_hire`, ...), as markdown.
+
+    It is the metric's dbt docs block `metric_<metric>`, which the publish step
+    copies into meta_metric_docs. Pages show it as help text and never write
+    a definition of their own. A snapshot without the table (published before
+    it existed) or without the metric gets a short fallback instead.
+    """
+    try:
+        frame = query("select description from main.meta_metric_docs where metric = ?", (metric,))
+    except PublishedDataUnreadable:
+        return METRIC_HELP_FALLBACK
+    if frame.empty or pd.isna(frame.iloc[0, 0]) or not str(frame.iloc[0, 0]).strip():
+        return METRIC_HELP_FALLBACK
+    return str(frame.iloc[0, 0])
+
+
 # --- scope ------------------------------------------------------------------
 
 

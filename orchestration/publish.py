@@ -8,7 +8,9 @@ published data untouched.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,8 @@ QUARANTINE_SUMMARY_DIMENSIONS = (
     "reason_code",
     "action",
 )
+# dbt docs blocks published as meta_metric_docs: one per metric of docs/metrics.md.
+METRIC_DOC_PREFIX = "metric_"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ class Snapshot:
     published_at: datetime
 
 
-def publish_snapshot(warehouse_db: Path, published_db: Path, load_id: str) -> Snapshot:
+def publish_snapshot(
+    warehouse_db: Path, published_db: Path, load_id: str, dbt_manifest: Path | None = None
+) -> Snapshot:
+    """Copy the marts and write the meta_* tables; `dbt_manifest` holds the metric docs."""
     tmp = published_db.with_name(published_db.name + ".tmp")
     tmp.unlink(missing_ok=True)
     published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -63,6 +70,7 @@ def publish_snapshot(warehouse_db: Path, published_db: Path, load_id: str) -> Sn
             con.execute(f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"')
             counts[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
         _write_metadata(con, load_id, published_at)
+        _write_metric_docs(con, metric_docs(dbt_manifest))
         as_of = con.execute("select max(as_of_date)::varchar from main.meta_snapshot").fetchone()[0]
         con.execute("detach wh")
         con.execute("checkpoint")
@@ -114,3 +122,40 @@ def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: 
         order by rows desc
         """
     )
+
+
+def metric_docs(dbt_manifest: Path | None) -> list[tuple[str, str, str]]:
+    """(metric slug, title, description markdown) of each `metric_*` docs block.
+
+    The blocks are the one description of each metric (docs/metrics.md): the
+    models' YAML uses them, and the dashboards read them from here. The title
+    is the bold term a block opens with. Blocks of installed dbt packages are
+    not the project's metrics. No manifest: no rows, and the dashboards show
+    their fallback.
+    """
+    if dbt_manifest is None or not dbt_manifest.is_file():
+        return []
+    manifest = json.loads(dbt_manifest.read_text())
+    project = manifest.get("metadata", {}).get("project_name")
+    rows = []
+    for block in manifest.get("docs", {}).values():
+        name = block.get("name", "")
+        if not name.startswith(METRIC_DOC_PREFIX):
+            continue
+        if project and block.get("package_name") != project:
+            continue
+        slug = name.removeprefix(METRIC_DOC_PREFIX)
+        text = (block.get("block_contents") or "").strip()
+        bold = re.match(r"\*\*(.+?)\*\*", text)
+        title = bold.group(1) if bold else slug.replace("_", " ")
+        rows.append((slug, title[:1].upper() + title[1:], text))
+    return sorted(rows)
+
+
+def _write_metric_docs(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]]) -> None:
+    con.execute(
+        "create table main.meta_metric_docs"
+        " (metric varchar primary key, title varchar not null, description varchar not null)"
+    )
+    if rows:
+        con.executemany("insert into main.meta_metric_docs values (?, ?, ?)", rows)

@@ -50,6 +50,13 @@ def quarter_row(db: Path, table: str, department: str, quarter: date) -> pd.Seri
     return None if frame.empty else frame.iloc[0]
 
 
+def described(db: Path, metric: str) -> str:
+    """The metric's one description (its dbt docs block) as the snapshot holds it."""
+    frame = fetch(db, "select description from meta_metric_docs where metric = ?", [metric])
+    assert len(frame) == 1, f"no description of {metric} in the snapshot"
+    return frame["description"][0]
+
+
 def add_months(day: date, months: int) -> date:
     return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
 
@@ -179,14 +186,15 @@ def delta_color(change: float, lower_is_better: bool) -> int:
 
 
 @pytest.mark.parametrize(
-    ("label", "table", "n_column", "counted"),
+    ("label", "table", "n_column", "counted", "metric"),
     [
-        ("Time to hire (median)", "kpi_time_to_hire", "hires_n", ("hire", "hires")),
+        ("Time to hire (median)", "kpi_time_to_hire", "hires_n", ("hire", "hires"), "time_to_hire"),
         (
             "Time to fill (median)",
             "kpi_time_to_fill",
             "openings_filled_n",
             ("opening filled", "openings filled"),
+            "time_to_fill",
         ),
     ],
 )
@@ -197,6 +205,7 @@ def test_time_tiles_show_the_quarter_median_and_its_change(
     table: str,
     n_column: str,
     counted: tuple[str, str],
+    metric: str,
 ) -> None:
     quarter = as_of_quarter(demo_published)
     now = quarter_row(demo_published, table, ALL, quarter)
@@ -205,7 +214,8 @@ def test_time_tiles_show_the_quarter_median_and_its_change(
     shown = tile(overview, label)
 
     assert shown.value == shown_days(now["median_days"])
-    assert "Median calendar days" in shown.help
+    assert shown.help == described(demo_published, metric)
+    assert shown.help.startswith(f"**{label.removesuffix(' (median)')}**")
     if before is not None:
         change = now["median_days"] - before["median_days"]
         assert float(shown.delta.split()[0]) == pytest.approx(change)
@@ -225,7 +235,8 @@ def test_offer_acceptance_tile_shows_the_quarter_rate_and_its_change_in_points(
     shown = tile(overview, "Offer acceptance")
 
     assert shown.value == f"{round(now['acceptance_rate'] * 100)}%"
-    assert "Accepted ÷ (accepted + declined)" in shown.help
+    assert shown.help == described(demo_published, "offer_acceptance_rate")
+    assert "accepted ÷ (accepted + declined)" in shown.help
     if before is not None:
         change = (now["acceptance_rate"] - before["acceptance_rate"]) * 100
         assert shown.delta == f"{round(change):+d} pp" or (
@@ -342,7 +353,36 @@ def test_source_of_hire_shows_the_quarters_shares_largest_first(
     assert decode(bars["x"]) == pytest.approx((rows["share_of_hires"] * 100).tolist())
 
 
+def test_charts_no_tile_explains_carry_their_metric_description(
+    overview: AppTest, demo_published: Path
+) -> None:
+    captions = overview.caption.values
+    assert described(demo_published, "source_of_hire") in captions
+    assert described(demo_published, "pass_through_rate") in captions
+    assert tile(overview, "Open openings").help == described(demo_published, "open_opening_age")
+
+
 # --- empty and error states -------------------------------------------------------------
+
+
+def test_a_snapshot_without_metric_descriptions_shows_a_fallback(
+    monkeypatch: pytest.MonkeyPatch, published_copy: Path
+) -> None:
+    """A metric without a description, or a snapshot from before meta_metric_docs."""
+    older = Path(shutil.copy(published_copy, published_copy.with_name("older.duckdb")))
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute("delete from meta_metric_docs where metric = 'time_to_fill'")
+    at = run_app(monkeypatch, published_copy)
+    assert not at.exception, [e.value for e in at.exception]
+    assert tile(at, "Time to fill (median)").help == data.METRIC_HELP_FALLBACK
+    assert tile(at, "Time to hire (median)").help.startswith("**Time to hire**")
+
+    with duckdb.connect(str(older)) as con:
+        con.execute("drop table meta_metric_docs")
+    at = run_app(monkeypatch, older)
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.help for m in at.metric} == {data.METRIC_HELP_FALLBACK}
+    assert len(figures(at)) == 5
 
 
 def test_missing_snapshot_shows_the_refresh_command(

@@ -6,6 +6,7 @@ the published snapshot comes from a real refresh as of 2026-03-31.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,23 @@ def test_warnings_count_what_they_find(handmade_published, check, failing):
 def test_records_of_applications_not_in_the_export_stay_out_of_the_marts(handmade_published):
     sql = "select count(*) from fct_application_stages where application_id = 'greenhouse:3999'"
     assert query(handmade_published, sql) == [(0,)]
+
+
+# -- one description per metric: the docs blocks travel with the snapshot ------------
+
+
+def test_metric_descriptions_are_published_from_the_docs_blocks(handmade_published):
+    models = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
+    blocks = {
+        name.removeprefix("metric_")
+        for path in models.rglob("_*__docs.md")
+        for name in re.findall(r"{%-?\s*docs\s+(metric_\w+)", path.read_text())
+    }
+    rows = query(handmade_published, "select metric, title, description from meta_metric_docs")
+    assert {metric for metric, _, _ in rows} == blocks
+    by_metric = {metric: (title, description) for metric, title, description in rows}
+    title, description = by_metric["time_to_hire"]
+    assert title == "Time to hire"
+    assert description.startswith("**Time to hire** (per hired application, days)")
+    assert "{%" not in description and "docs" not in description.split("\n")[0]
+    assert by_metric["open_opening_age"][0] == "Open opening age"

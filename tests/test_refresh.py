@@ -56,6 +56,7 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
         "kpi_open_openings",
         "meta_as_of",
         "meta_snapshot",
+        "meta_metric_docs",
     } <= tables
     # every generated application reaches the mart
     assert query(demo_refresh.published, "select count(*) from fct_applications") == [(2000,)]

@@ -11,28 +11,6 @@ import streamlit as st
 from dashboards import charts, data, formats, notices, sidebar
 from dashboards.periods import quarter_label, shift_months
 
-# How each number is defined (docs/metrics.md), shown behind the tile's (?) icon.
-HELP = {
-    "time_to_hire": (
-        "Median calendar days (UTC) from application to offer acceptance, for offers "
-        "accepted in the quarter. Each hired application counts once; a reapplication "
-        "is a separate application."
-    ),
-    "time_to_fill": (
-        "Median calendar days from the day an opening was opened to the first offer "
-        "accepted for it, for openings filled in the quarter. Evergreen jobs are excluded."
-    ),
-    "offer_acceptance": (
-        "Accepted ÷ (accepted + declined), over each application's latest offer resolved "
-        "in the quarter. Pending offers are left out; rescinded offers are excluded."
-    ),
-    "open_openings": (
-        "Openings not filled on the as-of date, evergreen jobs excluded. Median age is the "
-        "calendar days since each opening was opened. It describes the as-of date, so it "
-        "does not change with the quarter chosen and has no quarter-on-quarter comparison."
-    ),
-}
-
 
 def quarter_tile(
     label: str,
@@ -45,7 +23,8 @@ def quarter_tile(
 ) -> None:
     """The quarter's value, its change since the previous quarter, and what it counts.
 
-    `counted` names what the value is computed over, singular and plural.
+    `counted` names what the value is computed over, singular and plural;
+    `help_text` is the metric's description (data.metric_help), behind the (?) icon.
     """
     with st.container(border=True):
         if kpi.change is None:
@@ -76,12 +55,18 @@ def chart_or_note(
     subtitle: str,
     title: str,
     empty_reason: str,
+    metric: str | None = None,
 ) -> None:
-    """The chart, or a note saying why there is nothing to plot (never an empty axis)."""
+    """The chart, or a note saying why there is nothing to plot (never an empty axis).
+
+    A chart of a metric no tile explains gets the metric's description beneath it.
+    """
     if frame.empty:
         notices.no_data(title, empty_reason)
     else:
         st.plotly_chart(build(frame, subtitle), config={"displaylogo": False})
+    if metric is not None:
+        st.caption(data.metric_help(metric))
 
 
 scope = sidebar.current_scope()
@@ -115,7 +100,7 @@ with tiles[0]:
         formats.days,
         formats.day_change,
         ("hire", "hires"),
-        HELP["time_to_hire"],
+        data.metric_help("time_to_hire"),
         lower_is_better=True,
     )
 with tiles[1]:
@@ -125,7 +110,7 @@ with tiles[1]:
         formats.days,
         formats.day_change,
         ("opening filled", "openings filled"),
-        HELP["time_to_fill"],
+        data.metric_help("time_to_fill"),
         lower_is_better=True,
     )
 with tiles[2]:
@@ -135,7 +120,7 @@ with tiles[2]:
         formats.percent,
         formats.point_change,
         ("offer resolved", "offers resolved"),
-        HELP["offer_acceptance"],
+        data.metric_help("offer_acceptance_rate"),
         lower_is_better=False,
     )
 with tiles[3], st.container(border=True):
@@ -145,7 +130,7 @@ with tiles[3], st.container(border=True):
         f"{openings.count}",
         f"median age {formats.days(openings.median_age_days)}" if openings.count else None,
         "off",
-        help=HELP["open_openings"],
+        help=data.metric_help("open_opening_age"),
         delta_arrow="off",
     )
     st.caption(f"On {as_of}, the as-of date")
@@ -184,6 +169,7 @@ with right:
         scope.label,
         "Source of hire",
         f"no hires {where} in {quarter}.",
+        metric="source_of_hire",
     )
 
 chart_or_note(
@@ -192,4 +178,5 @@ chart_or_note(
     f"{scope.label} · applications by the quarter they entered each stage",
     "Stage pass-through",
     f"no applications entered a stage {where} in {quarter}.",
+    metric="pass_through_rate",
 )

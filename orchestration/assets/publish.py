@@ -7,6 +7,7 @@ from orchestration.assets.statistics import statistics
 from orchestration.progress import report
 from orchestration.publish import publish_snapshot
 from orchestration.resources import RefreshLockResource, WarehouseResource
+from orchestration.transform import dbt_project
 
 # The dbt marts and the tables the statistics step writes beside them.
 MART_KEYS = [key for key in hiring_dbt_models.keys if key.path[0] == "marts"]
@@ -25,7 +26,12 @@ def published_snapshot(
     refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
 ):
     report(context, f"publish: writing {warehouse.published_db}")
-    snapshot = publish_snapshot(warehouse.warehouse_db, warehouse.published_db, context.run_id)
+    snapshot = publish_snapshot(
+        warehouse.warehouse_db,
+        warehouse.published_db,
+        context.run_id,
+        dbt_manifest=dbt_project.manifest_path,  # the parsed project: its docs blocks
+    )
     report(context, f"  published {len(snapshot.tables)} tables, as of {snapshot.as_of_date}")
     return MaterializeResult(
         metadata={

@@ -1,6 +1,6 @@
 -- Licensed-at-open coverage by month and quarter of the job's open date, per
--- department and org-wide: licensed jobs / jobs opened. Template jobs are
--- left out. The as-of figure per manager is kpi_license_coverage_now.
+-- department and org-wide (docs block metric_licensed_at_open). Template jobs
+-- are left out. The as-of figure per manager is kpi_license_coverage_now.
 with jobs as (
     select * from {{ ref('fct_jobs_practices') }}
     where not coalesce(is_template, false)

@@ -1,8 +1,8 @@
 -- One row per stage stay of an application in fct_applications, entered on or
 -- before the as-of date. A stay the ATS leaves open after the application
 -- ended (hired or rejected in its last stage) ends when the application ended.
--- Completed stays carry days_in_stage (exit date - entry date); stays still
--- open on the as-of date carry open_age_days (as-of date - entry date).
+-- Completed stays carry days_in_stage, stays still open on the as-of date
+-- open_age_days (docs block metric_time_in_stage, _core__docs.md).
 with stays as (
     select * from {{ ref('int_stage_stays_mapped') }}
 ),

@@ -1,8 +1,6 @@
 -- Pass-through from each canonical stage, by month and quarter the application
--- entered it, per department and org-wide (outcomes: int_application_stage_outcomes).
--- pass_through_rate = passed / (passed + rejected); in progress is reported
--- beside it, never in the denominator. Applications without a job (prospects
--- not yet on a job) are left out: they are in no job's funnel.
+-- entered it, per department and org-wide (outcomes: int_application_stage_outcomes;
+-- the rule: docs block metric_pass_through_rate, _funnel__docs.md).
 with outcomes as (
     select * from {{ ref('int_application_stage_outcomes') }}
 ),

@@ -1,7 +1,7 @@
 -- One row per opening opened on or before the as-of date. Filled openings
--- carry time_to_fill_days (fill date - opened date); openings neither filled
--- nor closed on the as-of date are open (censored) with open_age_days
--- (as-of date - opened date). An opening closed without a hire is neither.
+-- carry time_to_fill_days, open ones open_age_days (docs blocks
+-- metric_time_to_fill and metric_open_opening_age, speed/_speed__docs.md).
+-- An opening closed without a hire is neither.
 -- Evergreen and template jobs' openings are listed here, flagged, and left
 -- out of the KPIs.
 with openings as (

@@ -1,6 +1,6 @@
 -- One row per application applied on or before the as-of date, with its
--- status on that date and, for hires, the time to hire (UTC calendar days
--- from the applied date to the acceptance date).
+-- status on that date and, for hires, the time to hire (docs block
+-- metric_time_to_hire, speed/_speed__docs.md).
 with applications as (
     select * from {{ ref('int_applications_resolved') }}
 ),
