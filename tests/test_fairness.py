@@ -255,12 +255,6 @@ def test_the_fairness_tables_hold_no_application_or_candidate_identifier(fairnes
     assert not columns & (CANDIDATE_IDENTIFIERS | {"application_id"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fct_applications publishes candidate_key (a keyed hash of the email): "
-    "issue 7's acceptance asks for no candidate identifier in published.duckdb; "
-    "the lead decides whether it leaves the snapshot",
-)
 def test_no_published_table_holds_a_candidate_identifier(fairness_warehouse):
     tables = published_tables(fairness_warehouse / "published.duckdb")
     found = {

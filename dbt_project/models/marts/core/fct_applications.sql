@@ -12,7 +12,6 @@ jobs as (
 select
     applications.application_id,
     applications.source_system,
-    applications.candidate_key,
     applications.job_id,
     jobs.job_name,
     coalesce(jobs.department, 'No department') as department,
