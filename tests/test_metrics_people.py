@@ -73,7 +73,8 @@ def quality_kpi(db: Path, grain: str, start: str, department: str) -> dict:
     rows = query(
         db,
         f"""select {", ".join(columns)} from kpi_quality_of_hire
-            where period_grain = ? and cast(period_start as varchar) = ? and department = ?""",
+            where period_grain = ? and cast(period_start as varchar) = ? and department = ?
+              and source_system = 'All ATSs'""",
         [grain, start, department],
     )
     assert len(rows) == 1, rows

@@ -21,11 +21,20 @@ def rows(db, sql: str, params: list | None = None) -> list[tuple]:
     return query(db, sql, params)
 
 
-def kpi(db, table: str, columns: str, grain: str, start: str, department: str = ALL) -> tuple:
+def kpi(
+    db,
+    table: str,
+    columns: str,
+    grain: str,
+    start: str,
+    department: str = ALL,
+    source_system: str = "All ATSs",
+) -> tuple:
     result = rows(
         db,
-        f"select {columns} from {table} where period_grain = ? and period_start = ? and department = ?",
-        [grain, start, department],
+        f"select {columns} from {table} where period_grain = ? and period_start = ?"
+        " and department = ? and source_system = ?",
+        [grain, start, department, source_system],
     )
     assert len(result) == 1, result
     return result[0]
@@ -68,6 +77,7 @@ def test_reschedules_read_not_recorded_never_zero(handmade_published):
         "source_system, interviews_scheduled, reschedules_recorded, interviews_rescheduled, reschedule_rate",
         "quarter",
         "2026-01-01",
+        source_system="greenhouse",
     ) == ("greenhouse", 7, False, None, None)
 
 
@@ -185,7 +195,8 @@ def test_licence_coverage_on_the_as_of_date(handmade_published):
     assert rows(
         handmade_published,
         "select department, hiring_managers_with_open_job, hiring_managers_licensed,"
-        " license_coverage, as_of_date from kpi_license_coverage_now order by department",
+        " license_coverage, as_of_date from kpi_license_coverage_now"
+        " where source_system = 'All ATSs' order by department",
     ) == [
         (ALL, 4, 3, 0.75, date(2026, 3, 31)),
         ("Engineering", 2, 2, 1.0, date(2026, 3, 31)),

@@ -39,6 +39,7 @@ decided as (
     select
         fills.opening_id,
         fills.job_id,
+        fills.source_system,
         fills.department,
         fills.hiring_manager_id,
         fills.filled_at,
@@ -59,6 +60,7 @@ decided as (
 select
     opening_id,
     job_id,
+    source_system,
     department,
     hiring_manager_id,
     filled_at,

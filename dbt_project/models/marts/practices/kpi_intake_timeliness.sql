@@ -11,12 +11,13 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'jobs.opened_date') }} as period_start,
         {{ kpi_department('jobs.department') }} as department,
+        {{ kpi_source_system('jobs.source_system') }} as source_system,
         jobs.is_intake_on_time,
         jobs.is_intake_pending,
         jobs.intake_held_at
     from jobs
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (
@@ -24,18 +25,20 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         count(*) as jobs_opened,
         count(case when intake_held_at is not null then 1 end) as intakes_held,
         count(case when is_intake_on_time then 1 end) as intakes_on_time,
         count(case when is_intake_pending then 1 end) as intakes_pending
     from periods
-    group by period_grain, period_start, department
+    group by period_grain, period_start, department, source_system
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     jobs_opened,
     intakes_held,
     intakes_on_time,

@@ -11,10 +11,11 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'jobs.opened_date') }} as period_start,
         {{ kpi_department('jobs.department') }} as department,
+        {{ kpi_source_system('jobs.source_system') }} as source_system,
         jobs.licensed_at_open
     from jobs
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (
@@ -22,16 +23,18 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         count(*) as jobs_opened,
         count(case when licensed_at_open then 1 end) as jobs_licensed_at_open
     from periods
-    group by period_grain, period_start, department
+    group by period_grain, period_start, department, source_system
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     jobs_opened,
     jobs_licensed_at_open,
     cast(jobs_licensed_at_open as double) / nullif(jobs_opened, 0) as license_coverage

@@ -33,19 +33,21 @@ licensed_managers as (
 managers as (
     select distinct
         {{ kpi_department('open_jobs.department') }} as department,
+        {{ kpi_source_system('open_jobs.source_system') }} as source_system,
         open_jobs.hiring_manager_id,
         licensed_managers.user_id is not null as is_licensed
     from open_jobs
     left join licensed_managers on open_jobs.hiring_manager_id = licensed_managers.user_id
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 )
 
 select
     managers.department,
+    managers.source_system,
     count(*) as hiring_managers_with_open_job,
     count(case when managers.is_licensed then 1 end) as hiring_managers_licensed,
     cast(count(case when managers.is_licensed then 1 end) as double) / count(*) as license_coverage,
     as_of.as_of_date
 from managers
 cross join as_of
-group by managers.department, as_of.as_of_date
+group by managers.department, managers.source_system, as_of.as_of_date

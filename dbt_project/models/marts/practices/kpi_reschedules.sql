@@ -11,12 +11,12 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'interviews.scheduled_date') }} as period_start,
         {{ kpi_department('interviews.department') }} as department,
-        interviews.source_system,
+        {{ kpi_source_system('interviews.source_system') }} as source_system,
         interviews.reschedules_recorded,
         interviews.is_rescheduled
     from interviews
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (

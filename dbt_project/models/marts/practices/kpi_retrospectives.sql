@@ -12,11 +12,12 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'fills.filled_date') }} as period_start,
         {{ kpi_department('fills.department') }} as department,
+        {{ kpi_source_system('fills.source_system') }} as source_system,
         fills.is_retrospective_done,
         fills.is_retrospective_pending
     from fills
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (
@@ -24,17 +25,19 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         count(*) as openings_filled,
         count(case when is_retrospective_done then 1 end) as retrospectives_done,
         count(case when is_retrospective_pending then 1 end) as retrospectives_pending
     from periods
-    group by period_grain, period_start, department
+    group by period_grain, period_start, department, source_system
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     openings_filled,
     retrospectives_done,
     retrospectives_pending,

@@ -10,13 +10,14 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'scorecards.interview_end_date') }} as period_start,
         {{ kpi_department('scorecards.department') }} as department,
+        {{ kpi_source_system('scorecards.source_system') }} as source_system,
         scorecards.is_submitted,
         scorecards.is_on_time,
         scorecards.is_missing_and_late,
         scorecards.is_pending
     from scorecards
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 ),
 
 counted as (
@@ -24,6 +25,7 @@ counted as (
         period_grain,
         period_start,
         department,
+        source_system,
         count(*) as scorecards_expected,
         count(case when is_submitted then 1 end) as scorecards_submitted,
         count(case when is_on_time then 1 end) as scorecards_on_time,
@@ -31,13 +33,14 @@ counted as (
         count(case when is_missing_and_late then 1 end) as scorecards_missing_and_late,
         count(case when is_pending then 1 end) as scorecards_pending
     from periods
-    group by period_grain, period_start, department
+    group by period_grain, period_start, department, source_system
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     scorecards_expected,
     scorecards_submitted,
     scorecards_on_time,

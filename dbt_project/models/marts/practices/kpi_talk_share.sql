@@ -11,18 +11,20 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'cast(interviews.starts_at as date)') }} as period_start,
         {{ kpi_department('interviews.department') }} as department,
+        {{ kpi_source_system('interviews.source_system') }} as source_system,
         interviews.hiring_manager_talk_share,
         interviews.candidate_talk_share,
         interviews.is_talk_share_flagged
     from interviews
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     count(*) as interviews_with_talk_data,
     count(hiring_manager_talk_share) as interviews_with_hiring_manager,
     percentile_cont(0.5) within group (order by hiring_manager_talk_share)
@@ -33,4 +35,4 @@ select
     cast(count(case when is_talk_share_flagged then 1 end) as double)
         / nullif(count(hiring_manager_talk_share), 0) as share_flagged
 from periods
-group by period_grain, period_start, department
+group by period_grain, period_start, department, source_system

@@ -14,6 +14,7 @@ periods as (
         grains.period_grain,
         {{ period_start('grains.period_grain', 'hires.start_date') }} as period_start,
         {{ kpi_department('hires.department') }} as department,
+        {{ kpi_source_system('hires.source_system') }} as source_system,
         hires.quality_of_hire,
         hires.quality_status,
         hires.performance_score,
@@ -22,13 +23,14 @@ periods as (
         hires.retained_90d
     from hires
     {{ period_grains() }}
-    {{ department_scopes() }}
+    {{ kpi_scopes() }}
 )
 
 select
     period_grain,
     period_start,
     department,
+    source_system,
     count(*) as hires_n,
     count(quality_of_hire) as scored_n,
     cast(avg(quality_of_hire) as double) as quality_of_hire_mean,
@@ -45,4 +47,4 @@ select
         as retention_90d_rate,
     count(case when quality_status = 'censored' then 1 end) as censored_n
 from periods
-group by period_grain, period_start, department
+group by period_grain, period_start, department, source_system
