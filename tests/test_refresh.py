@@ -61,7 +61,7 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
     assert query(demo_refresh.published, "select count(*) from fct_applications") == [(10000,)]
     assert query(
         demo_refresh.published, "select rows_loaded, rows_quarantined from meta_snapshot"
-    ) == [(81168, 0)]
+    ) == [(81334, 0)]
 
 
 def test_published_marts_hold_no_candidate_identifiers(demo_published):
