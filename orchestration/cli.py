@@ -59,7 +59,7 @@ def main() -> None:
 )
 @click.option(
     "--applications",
-    default=2000,
+    default=10000,  # generate.DEMO_APPLICATIONS, the committed demo's size
     show_default=True,
     type=click.IntRange(min=10),
     help="How many applications to generate.",
@@ -71,12 +71,20 @@ def main() -> None:
     type=int,
     help="Random seed: the same seed and size give the same bytes.",
 )
-def generate(out_dir: Path, applications: int, seed: int) -> None:
+@click.option(
+    "--gzip",
+    "compress",
+    is_flag=True,
+    help="Write every file gzip-compressed (applications.json.gz), as seeds/demo is.",
+)
+def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> None:
     """Write a synthetic company's Greenhouse export and HR files."""
     from orchestration.generate import generate_export
 
     started = time.perf_counter()
-    written = generate_export(out_dir, applications=applications, seed=seed, progress=click.echo)
+    written = generate_export(
+        out_dir, applications=applications, seed=seed, progress=click.echo, compress=compress
+    )
     rows = sum(written.values())
     click.echo(
         f"Wrote {len(written)} files, {rows:,} rows to {out_dir} "
@@ -213,7 +221,7 @@ def demo(warehouse_dir: Path, port: int) -> None:
         from orchestration.generate import generate_export
 
         click.echo(f"Generating the demo export into {exports}")
-        generate_export(exports)
+        generate_export(exports, compress=True)
     code = _refresh(exports, warehouse_dir, None)
     if code != 0:
         sys.exit(code)

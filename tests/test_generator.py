@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from collections import defaultdict
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.generate import LEVER_ENCODING, generate_export
+from orchestration.generate import DEMO_APPLICATIONS, LEVER_ENCODING, generate_export
 from orchestration.generate.company import ACQUIRED_AT, DEPARTMENTS, STAGE_NAMES
 from orchestration.generate.lever import ARCHIVE_REASONS, LEVER_PIPELINE
 from orchestration.ingest.readers import read_json_records
@@ -24,6 +25,17 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 N_APPS = 1500  # enough for the acquired departments to hire a few people
 LEVER_DEPARTMENTS = {d.name for d in DEPARTMENTS if d.ats == "lever"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """The committed demo export (its files are gzip-compressed), decompressed."""
+    root = tmp_path_factory.mktemp("demo")
+    for p in sorted(DEMO.rglob("*.gz")):
+        out = root / p.relative_to(DEMO).with_suffix("")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(gzip.decompress(p.read_bytes()))
+    return root
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -105,8 +117,10 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path):
 
 
 def test_committed_demo_is_the_default_export(tmp_path):
-    counts = generate_export(tmp_path, 2000, 7)
-    assert counts["greenhouse/applications.json"] + counts["lever/applications.json"] == 2000
+    counts = generate_export(tmp_path, seed=7, compress=True)
+    assert counts["greenhouse/applications.json"] + counts["lever/applications.json"] == (
+        DEMO_APPLICATIONS
+    )
     assert files_of(DEMO) == files_of(tmp_path)
     assert sum(len(b) for b in files_of(DEMO).values()) < 5_000_000
 
@@ -333,8 +347,8 @@ def test_stage_names_are_all_known_and_documented(export):
 # --- shape of the company ------------------------------------------------------
 
 
-def test_demo_has_the_edge_cases_loaders_and_metrics_must_handle():
-    d = load(DEMO)
+def test_demo_has_the_edge_cases_loaders_and_metrics_must_handle(demo):
+    d = load(demo)
     apps = d["applications"]
     assert any(a["prospect"] and a["applied_at"] is None and a["jobs"] for a in apps)
     assert any(a["prospect"] and not a["jobs"] for a in apps)
@@ -545,8 +559,8 @@ def test_people_lever_rows_point_at_lever_objects(export):
     assert any(r["user_email"] in lever_emails for r in d["training_completions"])
 
 
-def test_demo_has_the_lever_edge_cases():
-    d = load(DEMO)
+def test_demo_has_the_lever_edge_cases(demo):
+    d = load(demo)
     reasons = {r["id"]: r["text"] for r in d["lever_archive_reasons"]}
     used = {reasons[o["archived"]["reason"]] for o in d["lever_opportunities"] if o["archived"]}
     assert {"Hired", "Withdrew", "Underqualified"} <= used
@@ -997,8 +1011,8 @@ def demo_story(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_story_2000():
-    return demo_story(DEMO)
+def demo_story_demo(demo):
+    return demo_story(demo)
 
 
 @pytest.fixture(scope="module")
@@ -1008,19 +1022,22 @@ def demo_story_20000(tmp_path_factory):
     return demo_story(root)
 
 
-def test_demo_program_effect_has_enough_openings_in_each_arm(demo_story_2000):
-    assert min(demo_story_2000["arms"].values()) >= 10
+def test_demo_program_effect_has_enough_openings_in_each_arm(demo_story_demo):
+    assert min(demo_story_demo["arms"].values()) >= 10
 
 
-def test_practiced_openings_fill_faster_at_20000(demo_story_20000):
-    practiced = demo_story_20000["effects"]["practiced"]
-    assert practiced["faster"] >= 0.15
-    assert demo_story_20000["effects"]["licensed"]["faster"] > 0.1
-    assert demo_story_20000["effects"]["intake"]["faster"] > 0.05
-    assert demo_story_20000["effects"]["retro_prev"]["faster"] > 0.05
+# recomputed from the files (Greenhouse openings with an accepted offer, Lever hires),
+# which is close to, not the same as, the marts' units: the demo's marts show 18%
+@pytest.mark.parametrize("size, at_least", [("demo", 0.1), ("20000", 0.15)])
+def test_practiced_openings_fill_faster(size, at_least, request):
+    effects = request.getfixturevalue(f"demo_story_{size}")["effects"]
+    assert at_least <= effects["practiced"]["faster"] <= 0.4
+    assert effects["licensed"]["faster"] > 0.1
+    assert effects["intake"]["faster"] > 0.05
+    assert effects["retro_prev"]["faster"] > 0.05
 
 
-@pytest.mark.parametrize("size", [2000, 20000])
+@pytest.mark.parametrize("size", ["demo", "20000"])
 def test_talkative_managers_candidates_score_lower(size, request):
     story = request.getfixturevalue(f"demo_story_{size}")
     (talker, n_talker), (other, n_other) = story["nps"][True], story["nps"][False]
@@ -1028,7 +1045,7 @@ def test_talkative_managers_candidates_score_lower(size, request):
     assert 15 <= other - talker <= 35
 
 
-@pytest.mark.parametrize("size", [2000, 20000])
+@pytest.mark.parametrize("size", ["demo", "20000"])
 def test_some_scorecards_are_late_more_for_some_interviewers(size, request):
     story = request.getfixturevalue(f"demo_story_{size}")
     assert 0.05 <= story["late_share"] <= 0.30
@@ -1036,19 +1053,20 @@ def test_some_scorecards_are_late_more_for_some_interviewers(size, request):
     assert high - low > 0.3
 
 
-def test_demo_has_cancelled_lever_interviews(demo_story_2000):
-    assert demo_story_2000["cancelled"] > 0
+def test_demo_has_cancelled_lever_interviews(demo_story_demo):
+    assert demo_story_demo["cancelled"] > 0
 
 
-def test_the_planted_fairness_flag_is_found(demo_story_20000):
-    # at 2000 applications (seed 7) the same screen gives women an impact ratio of
-    # about 0.83: the flaw is real but too small a sample to flag (seeds/README.md)
-    story = demo_story_20000
+@pytest.mark.parametrize("size", ["demo", "20000"])
+def test_the_planted_fairness_flag_is_found(size, request):
+    # the demo is big enough for the screen's impact ratio to cross the four-fifths
+    # line with a small p-value (seeds/README.md)
+    story = request.getfixturevalue(f"demo_story_{size}")
     (flag,) = [
         f for f in story["flags"] if (f["field"], f["group"], f["stage"]) == ("gender", "Female", 0)
     ]
     assert flag["ratio"] < 0.8 and flag["p"] < 0.05
 
 
-def test_demo_has_a_cut_under_the_minimum_group_size(demo_story_2000):
-    assert demo_story_2000["small"] > 0
+def test_demo_has_a_cut_under_the_minimum_group_size(demo_story_demo):
+    assert demo_story_demo["small"] > 0

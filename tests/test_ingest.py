@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -117,6 +118,38 @@ def test_every_encoding_loads_the_same_rows(con, tmp_path, encoding):
         ("Referral", None, "greenhouse/applications.json"),
         (None, "kept in _extra", "greenhouse/applications.json"),
     ]
+
+
+def test_a_gzip_compressed_file_loads_as_the_plain_one(con, tmp_path):
+    export = tmp_path / "e"
+    (export / "greenhouse").mkdir(parents=True)
+    (export / "greenhouse" / "applications.jsonl.gz").write_bytes(
+        gzip.compress(ENCODINGS["json_lines"].encode(), mtime=0)
+    )
+    result = load(con, export, "applications")
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 3, 0)
+    assert rows(con, "select distinct _source_file from raw_greenhouse.applications") == [
+        ("greenhouse/applications.jsonl.gz",)
+    ]
+
+
+def test_a_plain_and_a_compressed_snapshot_of_one_entity_block(con, tmp_path):
+    export = write_export(tmp_path / "e", {"greenhouse/applications.json": ENCODINGS["array"]})
+    (export / "greenhouse" / "applications.json.gz").write_bytes(
+        gzip.compress(ENCODINGS["array"].encode(), mtime=0)
+    )
+    result = load(con, export, "applications")
+    assert result.blocking
+    assert "two full snapshots of applications" in result.error
+
+
+def test_a_broken_gzip_file_names_the_file(con, tmp_path):
+    export = tmp_path / "e"
+    (export / "greenhouse").mkdir(parents=True)
+    (export / "greenhouse" / "applications.json.gz").write_bytes(b"not gzip at all")
+    result = load(con, export, "applications")
+    assert result.blocking
+    assert "not a readable gzip file" in result.error
 
 
 def test_json_lines_records_remember_their_line(tmp_path):

@@ -59,10 +59,10 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
         "meta_metric_docs",
     } <= tables
     # every generated application reaches the mart
-    assert query(demo_refresh.published, "select count(*) from fct_applications") == [(2000,)]
+    assert query(demo_refresh.published, "select count(*) from fct_applications") == [(10000,)]
     assert query(
         demo_refresh.published, "select rows_loaded, rows_quarantined from meta_snapshot"
-    ) == [(16714, 0)]
+    ) == [(81334, 0)]
 
 
 def test_published_marts_hold_no_candidate_identifiers(demo_published):

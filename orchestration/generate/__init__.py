@@ -13,6 +13,7 @@ seed, and nothing reads the clock.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,16 +40,23 @@ from .writer import (
     write_lever_pages,
 )
 
-__all__ = ["generate_export"]
+__all__ = ["DEMO_APPLICATIONS", "generate_export"]
+
+# The committed demo (seeds/demo): big enough for the program effect's intervals to be
+# informative (about 470 filled openings), kept under 5 MB by compressing its files.
+DEMO_APPLICATIONS = 10000
 
 
 def generate_export(
     out_dir: Path,
-    applications: int = 2000,
+    applications: int = DEMO_APPLICATIONS,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
+    compress: bool = False,
 ) -> dict[str, int]:
-    """Write an export to `out_dir`; return the rows written per file (relative path)."""
+    """Write an export to `out_dir`; return the rows written per file (relative path,
+    without `.gz`). With `compress`, every data file is written gzip-compressed
+    (`applications.json.gz`), byte for byte the same for the same seed and size."""
     say = progress or (lambda _message: None)
     rng = np.random.default_rng(seed)
     out_dir = Path(out_dir)
@@ -118,12 +126,23 @@ def generate_export(
         written[f"lever/{name}.json"] = write(out_dir / "lever" / f"{name}.json", rows)
     for name, (header, rows) in people.items():
         written[f"people/{name}.csv"] = write_csv(out_dir / "people" / f"{name}.csv", header, rows)
+    if compress:
+        for name in written:
+            _gzip(out_dir / name)
     # Marks a synthetic export: the public demo salt is fine for it (no real people).
     (out_dir / DEMO_EXPORT_MARKER).write_text(
         f"A synthetic export written by `hiring generate` ({applications} applications,"
         f" seed {seed}).\n"
     )
     return written
+
+
+def _gzip(path: Path) -> None:
+    """Replace the file by `<name>.gz`; no timestamp or name in the header, so the
+    bytes depend on the content only."""
+    data = path.read_bytes()
+    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    path.unlink()
 
 
 # Each Lever file in one of the shapes people save API responses in (see seeds/README.md).

@@ -43,9 +43,12 @@ PROSPECT_SHARE = 0.09
 REAPPLY_SHARE = 0.04
 REAPPLY_GAP_DAYS = 30
 # Applications to a posting thin out as it ages: most arrive in its first weeks, then
-# a trickle (ARRIVAL_FLOOR of the first day's rate) while it stays open.
+# a trickle (ARRIVAL_FLOOR of the first day's rate) while it stays open. A job run
+# with the practices gets its pool sooner: the decay scales with its speed (to this
+# power), since a sharp brief from an on-time intake is sourced at once.
 ARRIVAL_DECAY_DAYS = 30.0
-ARRIVAL_FLOOR = 0.25
+ARRIVAL_FLOOR = 0.06
+ARRIVAL_SPEED_POWER = 1.0
 # The flaw the fairness report should find: the resume screen (Application Review)
 # passes women less often (odds multiplier), an impact ratio of about 0.7.
 FEMALE_SHARE = 0.435  # of applicants; what they answer on the EEOC form is records.py's
@@ -145,9 +148,8 @@ def _arrivals(company: Company, n: int, rng: np.random.Generator):
         first = (jobs.opened_at[j] + job_offset[j] * 60) // DAY
         last = (jobs.window_end[j] + job_offset[j] * 60) // DAY
         days = np.arange(first, max(last, first + 1))
-        p = WEEKDAY_WEIGHT[weekday(days)] * (
-            np.exp(-(days - first) / ARRIVAL_DECAY_DAYS) + ARRIVAL_FLOOR
-        )
+        decay = ARRIVAL_DECAY_DAYS * jobs.speed[j] ** ARRIVAL_SPEED_POWER
+        p = WEEKDAY_WEIGHT[weekday(days)] * (np.exp(-(days - first) / decay) + ARRIVAL_FLOOR)
         picked = rng.choice(days, counts[j], p=p / p.sum())
         local = picked * DAY + rng.choice(24, counts[j], p=HOUR_WEIGHT / HOUR_WEIGHT.sum()) * HOUR
         local += rng.integers(0, HOUR, counts[j])
@@ -292,8 +294,11 @@ def truncate(apps: Applications, cutoff: np.ndarray, job_closed: np.ndarray) -> 
     application is rejected then with "Position filled".
     """
     c = cutoff[:, None]
-    apps.visited &= apps.entered < c
-    cut = apps.visited & (apps.exited > c)
+    before = apps.visited
+    apps.visited = before & (apps.entered < c)
+    # a stay that ends exactly at the cutoff, its next one dropped, is cut there too
+    dropped = (before & ~apps.visited).any(axis=1)
+    cut = apps.visited & ((apps.exited > c) | ((apps.exited == c) & dropped[:, None]))
     rows = cut.any(axis=1)
     closing = rows & job_closed
     pending = rows & ~job_closed

@@ -143,9 +143,10 @@ MAX_PLAN_LENGTH = max(len(p) for p in INTERVIEW_PLANS.values())
 # Share of applications that reach the Offer stage, whatever the plan's length.
 REACH_OFFER = 0.06
 # Effect sizes, kept to what hiring programs report (practiced openings fill roughly
-# 15-30% faster): how much a job's practices shorten its stage stays,
+# 15-30% faster): how much a job's practices shorten its stage stays and bring its
+# applicants in sooner (applications.ARRIVAL_SPEED_POWER),
 # speed = exp(-SPEED_EFFECT * (practice - 0.5) - RETRO_SPEED_EFFECT * (retro - 0.5)).
-SPEED_EFFECT = 1.2
+SPEED_EFFECT = 0.65
 # A manager who reviews each finished search runs the next one a little faster.
 RETRO_SPEED_EFFECT = 0.2
 
@@ -525,7 +526,8 @@ def build_company(rng: np.random.Generator, applications: int) -> Company:
     roll = rng.random(n_jobs)
     on_time = roll < discipline[job_mgr]
     held = on_time | (roll < discipline[job_mgr] + 0.6 * (1 - discipline[job_mgr]))
-    intake_days = np.where(on_time, rng.integers(0, 5, n_jobs), rng.integers(7, 30, n_jobs))
+    # a structured manager holds the intake in the first days, before interviews start
+    intake_days = np.where(on_time, rng.integers(0, 3, n_jobs), rng.integers(7, 30, n_jobs))
     intake_at = np.where(
         held & ~draft,
         business_moment(opened, intake_days, job_offset, rng, hours=(9, 17)),

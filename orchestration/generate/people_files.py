@@ -99,7 +99,7 @@ def _employment(
         day = start + due + rng.integers(-7, 8, n)
         rating = np.clip(
             np.round(
-                3.1 + 0.25 * (practice - 0.5) - 0.3 * talk + 0.5 * quality + rng.normal(0, 0.55, n)
+                3.1 + 0.35 * (practice - 0.5) - 0.3 * talk + 0.5 * quality + rng.normal(0, 0.55, n)
             ),
             1,
             5,
@@ -115,7 +115,7 @@ def _employment(
     answered = (rng.random(n) < 0.85) & (survey_at < END) & (~left | (survey_at // DAY <= leaves))
     hm_rating = np.clip(
         np.round(
-            3.4 + 0.3 * (practice - 0.5) - 0.3 * talk + 0.45 * quality + rng.normal(0, 0.6, n)
+            3.4 + 0.4 * (practice - 0.5) - 0.3 * talk + 0.45 * quality + rng.normal(0, 0.6, n)
         ),
         1,
         5,

@@ -11,6 +11,7 @@ file, line and (for encoding errors) byte offset.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections import Counter
@@ -96,8 +97,20 @@ def decode_text(data: bytes, display: str, legacy_ok: bool, warnings: list[str])
 # -- JSON ------------------------------------------------------------------------------
 
 
-def read_json_records(path: Path, display: str) -> FileContent:
+def read_export_bytes(path: Path, display: str) -> bytes:
+    """The file's bytes; a `.gz` file (any format, e.g. `applications.json.gz`) is
+    decompressed first, so a large export can be kept compressed."""
     data = path.read_bytes()
+    if path.suffix != ".gz":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise ExportFileError(display, None, f"not a readable gzip file ({exc})") from exc
+
+
+def read_json_records(path: Path, display: str) -> FileContent:
+    data = read_export_bytes(path, display)
     if data.lstrip()[:1] in (b"[", b"{"):
         try:
             parsed = orjson.loads(_decode_utf8(data, display))
@@ -202,7 +215,7 @@ def read_csv_records(
     required column missing); an optional column missing is a warning.
     """
     warnings: list[str] = []
-    text = decode_text(path.read_bytes(), display, legacy_ok=True, warnings=warnings)
+    text = decode_text(read_export_bytes(path, display), display, legacy_ok=True, warnings=warnings)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

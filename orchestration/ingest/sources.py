@@ -36,12 +36,14 @@ class Source:
         """The entity's full snapshot file, and its delta files in name order.
 
         `applications.json` (or `.jsonl`) is the snapshot; `applications.delta*.json`
-        (e.g. `applications.delta-2026-11-20.jsonl`) are deltas.
+        (e.g. `applications.delta-2026-11-20.jsonl`) are deltas. Each may also be
+        gzip-compressed (`applications.json.gz`).
         """
         folder = export_dir / self.folder
+        extensions = [ext + gz for ext in spec.extensions for gz in ("", ".gz")]
         snapshots = [
             folder / f"{spec.name}{ext}"
-            for ext in spec.extensions
+            for ext in extensions
             if (folder / f"{spec.name}{ext}").is_file()
         ]
         if len(snapshots) > 1:
@@ -52,10 +54,7 @@ class Source:
                 f"two full snapshots of {spec.name} ({names}): keep one",
             )
         deltas = sorted(
-            p
-            for ext in spec.extensions
-            for p in folder.glob(f"{spec.name}.delta*{ext}")
-            if p.is_file()
+            p for ext in extensions for p in folder.glob(f"{spec.name}.delta*{ext}") if p.is_file()
         )
         return (snapshots[0] if snapshots else None), deltas
 
