@@ -8,7 +8,8 @@ How docs/metrics.md names its metrics (the rule this test reads):
   in Conventions, the choices in the marts) open with "- ", not with a bold
   term, and name none;
 - a `##` section with no such paragraph is one metric named by its heading
-  ("Quality of hire", "Manager hiring impact"), except "Conventions" and the
+  ("Quality of hire", "Manager hiring impact"; an aside in parentheses at its end
+  is not part of the name), except "Conventions" and the
   sections of choices made in the marts ("<metrics>: choices in the mart(s)").
 
 A metric's block is `metric_<slug>`, the slug being its name in lower case with
@@ -65,7 +66,8 @@ def metrics_of(markdown: str) -> dict[str, str]:
             for term in BOLD.findall(paragraph)
         ]
         if not terms and not NOT_METRICS.search(heading.strip()):
-            terms = [heading.strip()]
+            # "Program effect (do the practices work here?)": the name is before the aside
+            terms = [re.sub(r"\s*\(.*\)$", "", heading.strip())]
         for term in terms:
             found[slug(term)] = term
     return found
