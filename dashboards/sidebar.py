@@ -44,4 +44,5 @@ def current_scope() -> data.Scope:
         department=st.session_state[DEPARTMENT_KEY],
         quarter=st.session_state[QUARTER_KEY],
         source_system=st.session_state.get(SOURCE_KEY, data.ALL_SOURCES),
+        as_of=data.snapshot_info().as_of_date,
     )

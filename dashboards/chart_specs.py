@@ -1,0 +1,146 @@
+"""Every chart, described once: the page, the PNG / SVG download and the deck render from here.
+
+A `ChartSpec` names the query that answers it (`dashboards.queries`), the figure
+builder that draws it (`dashboards.charts`), its title, the takeaway rule
+(`dashboards.takeaways`), why it can be empty, the metric whose description
+explains it, and which filters its tables are cut by. Nothing here imports
+Streamlit: `dashboards.components` renders a spec in the app, an exporter can
+render the same spec with a connection of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboards import charts, queries, takeaways
+from dashboards.scope import ATS, DEPARTMENT, MANAGER, QUARTER, Scope
+
+KPI_CUTS = frozenset({QUARTER, DEPARTMENT, ATS})  # what the kpi_* tables are cut by
+FILTER_NAMES = {
+    QUARTER: "quarter",
+    DEPARTMENT: "department",
+    ATS: "ATS",
+    MANAGER: "hiring manager",
+}
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    id: str
+    title: str  # the figure's title, as its builder writes it (a test holds them equal)
+    query: Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]
+    figure: Callable[[pd.DataFrame, str], go.Figure]
+    subtitle: Callable[[Scope], str]
+    empty_reason: Callable[[Scope], str]  # completes "**Title**: ..." when the frame is empty
+    takeaway: Callable[[pd.DataFrame, Scope], str | None]
+    metric: str | None = None  # slug in meta_metric_docs: help text and slide notes
+    cuts: frozenset[str] = field(default=KPI_CUTS)
+
+    def unsupported(self, scope: Scope) -> frozenset[str]:
+        """Filters the scope narrows that this chart's tables are not cut by."""
+        return scope.active_filters - self.cuts
+
+    def unsupported_reason(self, scope: Scope) -> str:
+        missing = ", ".join(sorted(FILTER_NAMES[name] for name in self.unsupported(scope)))
+        held = ", ".join(FILTER_NAMES[name] for name in sorted(self.cuts - {QUARTER}))
+        return (
+            f"not available for one {missing}: the snapshot holds it by {held or 'quarter'} only."
+        )
+
+    def build(self, connection: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure | None:
+        """The figure without Streamlit (exports); None when there is nothing to plot."""
+        if self.unsupported(scope):
+            return None
+        frame = self.query(connection, scope)
+        return None if frame.empty else self.figure(frame, self.subtitle(scope))
+
+
+REGISTRY: dict[str, ChartSpec] = {}
+
+
+def register(spec: ChartSpec) -> ChartSpec:
+    if spec.id in REGISTRY:
+        raise ValueError(f"chart {spec.id!r} is described twice")
+    REGISTRY[spec.id] = spec
+    return spec
+
+
+def _trend(scope: Scope) -> str:
+    return scope.trend_label
+
+
+def _quarter(scope: Scope) -> str:
+    return scope.label
+
+
+# --- Hiring: speed and funnel -------------------------------------------------------------
+
+TIME_TO_HIRE_TREND = register(
+    ChartSpec(
+        id="time_to_hire_trend",
+        title="Time to hire by month",
+        query=queries.time_to_hire_by_month,
+        figure=charts.time_to_hire_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no offers were accepted {s.where} {s.between}.",
+        takeaway=takeaways.time_to_hire_trend,
+        metric="time_to_hire",
+    )
+)
+
+TIME_TO_FILL_TREND = register(
+    ChartSpec(
+        id="time_to_fill_trend",
+        title="Time to fill by month",
+        query=queries.time_to_fill_by_month,
+        figure=charts.time_to_fill_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no openings were filled {s.where} {s.between}.",
+        takeaway=takeaways.time_to_fill_trend,
+        metric="time_to_fill",
+    )
+)
+
+OFFER_ACCEPTANCE_TREND = register(
+    ChartSpec(
+        id="offer_acceptance_trend",
+        title="Offer acceptance by month",
+        query=queries.offer_acceptance_by_month,
+        figure=charts.offer_acceptance_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no offers were accepted or declined {s.where} {s.between}.",
+        takeaway=takeaways.offer_acceptance_trend,
+        metric="offer_acceptance_rate",
+    )
+)
+
+SOURCE_OF_HIRE = register(
+    ChartSpec(
+        id="source_of_hire",
+        title="Source of hire",
+        query=queries.source_of_hire,
+        figure=charts.source_of_hire,
+        subtitle=_quarter,
+        empty_reason=lambda s: f"no hires {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.source_of_hire,
+        metric="source_of_hire",
+    )
+)
+
+STAGE_FUNNEL = register(
+    ChartSpec(
+        id="stage_funnel",
+        title="Stage pass-through",
+        query=queries.stage_pass_through,
+        figure=charts.stage_funnel,
+        subtitle=lambda s: f"{s.label} · applications by the quarter they entered each stage",
+        empty_reason=lambda s: f"no applications entered a stage {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.stage_funnel,
+        metric="pass_through_rate",
+    )
+)

@@ -1,0 +1,384 @@
+"""Every query the dashboards and the slide export run against the published snapshot.
+
+Plain functions of a DuckDB connection and a `Scope`, with no Streamlit import:
+the app calls them through the cached wrapper in `dashboards.data`, the CLI deck
+export calls them with a connection of its own. Metrics are read as the marts
+hold them, never recomputed here; SQL takes `?` parameters, never formatting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from dashboards.periods import quarter_start
+from dashboards.scope import ALL_DEPARTMENTS, ALL_MANAGERS, ALL_SOURCES, Scope
+
+Connection = duckdb.DuckDBPyConnection
+QUALITY_QUARTERS = 6  # start cohorts shown: quality of hire needs time to become known
+
+
+def _frame(con: Connection, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+# --- snapshot metadata, descriptions and filter options ---------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    as_of_date: date
+    published_at: datetime | None
+
+
+def snapshot_info(con: Connection) -> SnapshotInfo | None:
+    frame = _frame(
+        con,
+        """
+        select a.as_of_date, s.published_at
+        from main.meta_as_of as a
+        left join main.meta_snapshot as s on true
+        """,
+    )
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    published = None
+    if not pd.isna(row["published_at"]):
+        moment = pd.Timestamp(row["published_at"])
+        if moment.tzinfo is not None:  # shown as UTC whichever way the column is typed
+            moment = moment.tz_convert("UTC").tz_localize(None)
+        published = moment.to_pydatetime()
+    return SnapshotInfo(as_of_date=pd.Timestamp(row["as_of_date"]).date(), published_at=published)
+
+
+def metric_description(con: Connection, metric: str) -> str | None:
+    """The metric's dbt docs block `metric_<metric>` as meta_metric_docs holds it."""
+    frame = _frame(con, "select description from main.meta_metric_docs where metric = ?", [metric])
+    if frame.empty or pd.isna(frame.iloc[0, 0]) or not str(frame.iloc[0, 0]).strip():
+        return None
+    return str(frame.iloc[0, 0])
+
+
+def min_group_size(con: Connection) -> int | None:
+    """The dbt var `min_group_size` the snapshot was built with.
+
+    The snapshot states it only on fct_selection_rates (one value on every row);
+    None when that table has no rows, and pages then say "fewer than the minimum".
+    """
+    frame = _frame(con, "select max(min_group_size) as n from main.fct_selection_rates")
+    value = frame.iloc[0, 0] if not frame.empty else None
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def departments(con: Connection) -> list[str]:
+    """'All departments' first, then every department that has applications or openings."""
+    frame = _frame(
+        con,
+        """
+        select department from main.fct_applications where department is not null
+        union
+        select department from main.fct_openings where department is not null
+        order by department
+        """,
+    )
+    return [ALL_DEPARTMENTS, *frame["department"].tolist()]
+
+
+def source_systems(con: Connection) -> list[str]:
+    """'All ATSs' first, then every ATS that fed the snapshot."""
+    frame = _frame(
+        con,
+        "select distinct source_system from main.fct_applications"
+        " where source_system is not null order by source_system",
+    )
+    return [ALL_SOURCES, *frame["source_system"].tolist()]
+
+
+def hiring_managers(con: Connection) -> list[str]:
+    """'All hiring managers' first, then every hiring manager of a job (pseudonymous ids)."""
+    frame = _frame(
+        con,
+        """
+        select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
+        union
+        select hiring_manager_id from main.fct_manager_hiring_impact
+        order by hiring_manager_id
+        """,
+    )
+    return [ALL_MANAGERS, *frame["hiring_manager_id"].tolist()]
+
+
+def quarters(con: Connection, as_of: date) -> list[date]:
+    """Quarters with any KPI row, newest first; the as-of quarter is always offered."""
+    frame = _frame(
+        con,
+        """
+        select period_start from main.kpi_time_to_hire where period_grain = 'quarter'
+        union select period_start from main.kpi_time_to_fill where period_grain = 'quarter'
+        union select period_start from main.kpi_offer_acceptance where period_grain = 'quarter'
+        union select period_start from main.kpi_stage_pass_through where period_grain = 'quarter'
+        """,
+    )
+    found = {pd.Timestamp(value).date() for value in frame["period_start"]}
+    return sorted(found | {quarter_start(as_of)}, reverse=True)
+
+
+# --- quarter-over-quarter tiles ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterOverQuarter:
+    """A KPI value for the scope's quarter beside the same value a quarter earlier."""
+
+    current: float | None
+    previous: float | None
+    n: int  # people or openings behind the current value
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+def _quarter_over_quarter(con: Connection, sql: str, scope: Scope) -> QuarterOverQuarter:
+    """`sql` selects period_start, value, n for a department, an ATS and two quarters."""
+    frame = _frame(
+        con, sql, (scope.department, scope.source_system, scope.quarter, scope.previous_quarter)
+    )
+    by_quarter = {pd.Timestamp(row.period_start).date(): row for row in frame.itertuples()}
+
+    def value(quarter: date) -> float | None:
+        row = by_quarter.get(quarter)
+        return None if row is None or pd.isna(row.value) else float(row.value)
+
+    current = by_quarter.get(scope.quarter)
+    n = 0 if current is None or pd.isna(current.n) else int(current.n)
+    return QuarterOverQuarter(value(scope.quarter), value(scope.previous_quarter), n)
+
+
+def time_to_hire_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_days as value, hires_n as n
+        from main.kpi_time_to_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def time_to_fill_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_days as value, openings_filled_n as n
+        from main.kpi_time_to_fill
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def offer_acceptance_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, acceptance_rate as value, offers_accepted + offers_declined as n
+        from main.kpi_offer_acceptance
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def quality_of_hire_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Mean quality of hire of the quarter's start cohort, n = hires scored."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, quality_of_hire_mean as value, scored_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def license_coverage_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's jobs whose hiring manager was licensed at open, n = jobs opened."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, license_coverage as value, jobs_opened as n
+        from main.kpi_license_coverage
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+@dataclass(frozen=True)
+class NpsQuarter:
+    """Candidate NPS of a quarter and the one before; either may be suppressed (None)."""
+
+    current: float | None
+    previous: float | None
+    responses_n: int
+    suppressed: bool
+    response_rate: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+def nps_cut(scope: Scope) -> tuple[str, str]:
+    """The kpi_candidate_nps cut answering a scope: NPS is cut by one dimension at a time."""
+    if scope.has_manager:
+        return "hiring_manager", scope.hiring_manager
+    if scope.department != ALL_DEPARTMENTS:
+        return "department", scope.department
+    return "all", "all"
+
+
+def candidate_nps_quarter(con: Connection, scope: Scope) -> NpsQuarter:
+    cut_type, cut_value = nps_cut(scope)
+    frame = _frame(
+        con,
+        """
+        select period_start, nps, responses_n, is_suppressed, response_rate
+        from main.kpi_candidate_nps
+        where period_grain = 'quarter' and cut_type = ? and cut_value = ?
+          and period_start in (?, ?)
+        """,
+        (cut_type, cut_value, scope.quarter, scope.previous_quarter),
+    )
+    rows = {pd.Timestamp(row.period_start).date(): row for row in frame.itertuples()}
+
+    def value(quarter: date) -> float | None:
+        row = rows.get(quarter)
+        return None if row is None or pd.isna(row.nps) else float(row.nps)
+
+    now = rows.get(scope.quarter)
+    return NpsQuarter(
+        current=value(scope.quarter),
+        previous=value(scope.previous_quarter),
+        responses_n=0 if now is None or pd.isna(now.responses_n) else int(now.responses_n),
+        suppressed=bool(now is not None and now.is_suppressed),
+        response_rate=None
+        if now is None or pd.isna(now.response_rate)
+        else float(now.response_rate),
+    )
+
+
+@dataclass(frozen=True)
+class OpenOpenings:
+    count: int
+    median_age_days: float | None
+
+
+def open_openings(con: Connection, scope: Scope) -> OpenOpenings:
+    """Openings still open on the as-of date: a snapshot, so it ignores the quarter."""
+    frame = _frame(
+        con,
+        """
+        select open_openings_n, median_open_age_days
+        from main.kpi_open_openings
+        where department = ? and source_system = ?
+        """,
+        (scope.department, scope.source_system),
+    )
+    if frame.empty:
+        return OpenOpenings(0, None)
+    row = frame.iloc[0]
+    age = row["median_open_age_days"]
+    return OpenOpenings(int(row["open_openings_n"]), None if pd.isna(age) else float(age))
+
+
+# --- trends and breakdowns ---------------------------------------------------------------
+
+
+def time_to_hire_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, hires_n, median_days, p75_days
+        from main.kpi_time_to_hire
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def time_to_fill_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, openings_filled_n, median_days, p75_days
+        from main.kpi_time_to_fill
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def offer_acceptance_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, offers_accepted, offers_declined, acceptance_rate,
+            offers_pending
+        from main.kpi_offer_acceptance
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def stage_pass_through(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Pass-through by canonical stage for applications that entered it in the quarter."""
+    return _frame(
+        con,
+        """
+        select canonical_stage, canonical_stage_order, passed_n, rejected_n, in_progress_n,
+            pass_through_rate
+        from main.kpi_stage_pass_through
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
+        order by canonical_stage_order
+        """,
+        (scope.department, scope.source_system, scope.quarter),
+    )
+
+
+def source_of_hire(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select source_name, hires_n, share_of_hires
+        from main.kpi_source_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
+        order by hires_n desc, source_name
+        """,
+        (scope.department, scope.source_system, scope.quarter),
+    )
