@@ -42,14 +42,22 @@ class ChartSpec:
     cuts: frozenset[str] = field(default=KPI_CUTS)
 
     def unsupported(self, scope: Scope) -> frozenset[str]:
-        """Filters the scope narrows that this chart's tables are not cut by."""
-        return scope.active_filters - self.cuts
+        """Filters the scope narrows that this chart's tables are not cut by.
+
+        A chart without QUARTER in its cuts shows the as-of date and ignores the quarter.
+        """
+        return scope.active_filters - self.cuts - {QUARTER}
 
     def unsupported_reason(self, scope: Scope) -> str:
         missing = ", ".join(sorted(FILTER_NAMES[name] for name in self.unsupported(scope)))
         held = ", ".join(FILTER_NAMES[name] for name in sorted(self.cuts - {QUARTER}))
         return (
             f"not available for one {missing}: the snapshot holds it by {held or 'quarter'} only."
+            + (
+                " The Hiring managers pages show each manager's numbers."
+                if MANAGER in self.unsupported(scope)
+                else ""
+            )
         )
 
     def build(self, connection: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure | None:
@@ -142,5 +150,85 @@ STAGE_FUNNEL = register(
         empty_reason=lambda s: f"no applications entered a stage {s.where} in {s.quarter_name}.",
         takeaway=takeaways.stage_funnel,
         metric="pass_through_rate",
+    )
+)
+
+
+AS_OF_CUTS = frozenset({DEPARTMENT, ATS, MANAGER})  # fct_ marts, as of the snapshot's date
+ROW_CUTS = frozenset({QUARTER, DEPARTMENT, ATS, MANAGER})  # fct_ marts, by an event date
+
+
+def _as_of(scope: Scope) -> str:
+    as_of = f" · on {scope.as_of:%-d %b %Y}, the as-of date" if scope.as_of else " · as-of date"
+    return scope.label.rsplit(" · ", 1)[0] + as_of
+
+
+STAGE_AGING = register(
+    ChartSpec(
+        id="stage_aging",
+        title="Stage aging of open applications",
+        query=queries.stage_aging,
+        figure=charts.stage_aging,
+        subtitle=_as_of,
+        empty_reason=lambda s: f"no application is waiting in a stage {s.where} on the as-of date.",
+        takeaway=takeaways.stage_aging,
+        metric="time_in_stage",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+TIME_TO_HIRE_BY_DEPARTMENT = register(
+    ChartSpec(
+        id="time_to_hire_by_department",
+        title="Time to hire by department",
+        query=queries.time_to_hire_by_department,
+        figure=charts.time_to_hire_by_department,
+        subtitle=_quarter,
+        empty_reason=lambda s: f"no offers were accepted {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_hire_by_department,
+        metric="time_to_hire",
+    )
+)
+
+TIME_TO_FILL_BY_DEPARTMENT = register(
+    ChartSpec(
+        id="time_to_fill_by_department",
+        title="Time to fill by department",
+        query=queries.time_to_fill_by_department,
+        figure=charts.time_to_fill_by_department,
+        subtitle=_quarter,
+        empty_reason=lambda s: f"no openings were filled {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_fill_by_department,
+        metric="time_to_fill",
+    )
+)
+
+OPEN_OPENINGS_BY_AGE = register(
+    ChartSpec(
+        id="open_openings_by_age",
+        title="Open openings by age",
+        query=queries.open_openings_by_age,
+        figure=charts.open_openings_by_age,
+        subtitle=_as_of,
+        empty_reason=lambda s: f"no opening is open {s.where} on the as-of date.",
+        takeaway=takeaways.open_openings_by_age,
+        metric="open_opening_age",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+DECLINED_OFFER_REASONS = register(
+    ChartSpec(
+        id="declined_offer_reasons",
+        title="Why offers were declined",
+        query=queries.declined_offer_reasons,
+        figure=charts.declined_offer_reasons,
+        subtitle=lambda s: f"{s.label} · declined offers by the date the application ended",
+        empty_reason=lambda s: (
+            f"no application with a declined offer ended {s.where} in {s.quarter_name}."
+        ),
+        takeaway=takeaways.declined_offer_reasons,
+        metric="offer_acceptance_rate",
+        cuts=ROW_CUTS,
     )
 )

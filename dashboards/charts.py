@@ -270,3 +270,145 @@ def source_of_hire(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     figure.update_xaxes(title_text="Share of hires (%)", range=[0, largest * 1.3])
     figure.update_layout(showlegend=False)
     return figure
+
+
+# --- Funnel & speed -----------------------------------------------------------------------
+
+AGE_BAND_COLORS = ["#dbe7f8", "#9cc0ef", "#5b8fd9", "#1f5fbf", "#0b2f66"]
+
+
+def stage_aging(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Open stage stays on the as-of date by canonical stage, stacked by how long they have waited.
+
+    `frame`: canonical_stage, canonical_stage_order, age_band, age_band_order, open_stays_n.
+    """
+    stages = frame.sort_values("canonical_stage_order")["canonical_stage"].drop_duplicates()
+    labels = [stage_label(stage) for stage in stages]
+    figure = go.Figure()
+    bands = frame.sort_values("age_band_order")[["age_band", "age_band_order"]].drop_duplicates()
+    for band, order in bands.itertuples(index=False):
+        rows = frame[frame["age_band"] == band].set_index("canonical_stage")
+        counts = [int(rows["open_stays_n"].get(stage, 0)) for stage in stages]
+        figure.add_trace(
+            go.Bar(
+                x=counts,
+                y=labels,
+                orientation="h",
+                name=band,
+                marker_color=AGE_BAND_COLORS[min(int(order), len(AGE_BAND_COLORS) - 1)],
+                hovertemplate=f"%{{y}}: %{{x}} open for {band}<extra></extra>",
+            )
+        )
+    _layout(figure, "Stage aging of open applications", subtitle, 100 + 48 * max(len(labels), 3))
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="Applications waiting in the stage (count)", tickformat=",d")
+    return figure
+
+
+def _duration_by_department(
+    frame: pd.DataFrame, n_column: str, n_label: str, title: str, subtitle: str
+) -> go.Figure:
+    """Median (bar) and 75th percentile (marker) days per department for one quarter."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=frame["median_days"],
+            y=frame["department"],
+            orientation="h",
+            name="Median",
+            marker_color=COLORS["primary"],
+            customdata=frame[n_column],
+            text=[
+                f"{formats.days(value)}  ({formats.count(int(n), *n_label)})"
+                for value, n in zip(frame["median_days"], frame[n_column], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: median %{{x:.1~f}} days (%{{customdata}} {n_label[1]})"
+            "<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["p75_days"],
+            y=frame["department"],
+            mode="markers",
+            name="75th percentile",
+            marker={"color": COLORS["secondary"], "size": 12, "symbol": "line-ns-open"},
+            marker_line_width=3,
+            hovertemplate="%{y}: 75th percentile %{x:.1~f} days<extra></extra>",
+        )
+    )
+    _layout(figure, title, subtitle, 120 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    largest = pd.concat([frame["median_days"], frame["p75_days"]]).dropna()
+    top = 10.0 if largest.empty else float(largest.max())
+    figure.update_xaxes(title_text="days", range=[0, top * 1.35])
+    return figure
+
+
+def time_to_hire_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_by_department(
+        frame, "hires_n", ("hire", "hires"), "Time to hire by department", subtitle
+    )
+
+
+def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_by_department(
+        frame,
+        "openings_filled_n",
+        ("opening filled", "openings filled"),
+        "Time to fill by department",
+        subtitle,
+    )
+
+
+def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Every opening still open on the as-of date, oldest first, with its age in days."""
+    labels = [
+        f"{job} · {department}"
+        for job, department in zip(frame["job_name"], frame["department"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=frame["open_age_days"],
+            y=labels,
+            orientation="h",
+            name="Days open",
+            marker_color=COLORS["pending"],
+            text=[formats.days(float(age)) for age in frame["open_age_days"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=frame["hiring_manager_id"].fillna("no hiring manager"),
+            hovertemplate="%{y}: open %{x} days (hiring manager %{customdata})<extra></extra>",
+        )
+    )
+    _layout(figure, "Open openings by age", subtitle, 100 + 30 * max(len(frame), 4))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    top = float(frame["open_age_days"].max()) if len(frame) else 10.0
+    figure.update_xaxes(title_text="Days open on the as-of date", range=[0, top * 1.2])
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def declined_offer_reasons(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Declined offers by the reason recorded when the application ended, most frequent first."""
+    figure = go.Figure(
+        go.Bar(
+            x=frame["offers_declined"],
+            y=frame["reason"],
+            orientation="h",
+            name="Declined offers",
+            marker_color=COLORS["muted"],
+            text=frame["offers_declined"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x} declined offers<extra></extra>",
+        )
+    )
+    _layout(figure, "Why offers were declined", subtitle, 100 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text="Declined offers (count)", tickformat=",d", rangemode="tozero")
+    figure.update_layout(showlegend=False)
+    return figure

@@ -251,7 +251,7 @@ def nps_cut(scope: Scope) -> tuple[str, str]:
         return "hiring_manager", scope.hiring_manager
     if scope.department != ALL_DEPARTMENTS:
         return "department", scope.department
-    return "all", "all"
+    return "all", "All"
 
 
 def candidate_nps_quarter(con: Connection, scope: Scope) -> NpsQuarter:
@@ -381,4 +381,144 @@ def source_of_hire(con: Connection, scope: Scope) -> pd.DataFrame:
         order by hires_n desc, source_name
         """,
         (scope.department, scope.source_system, scope.quarter),
+    )
+
+
+# --- Funnel & speed ------------------------------------------------------------------------
+
+# Filters on tables that carry department, ATS and hiring manager per row (the fct_ marts):
+# "All ..." matches every row.
+_ROW_FILTERS = """
+    (? = 'All departments' or {alias}.department = ?)
+    and (? = 'All ATSs' or {alias}.source_system = ?)
+    and (? = 'All hiring managers' or {alias}.hiring_manager_id = ?)
+"""
+
+
+def _row_filter(alias: str) -> str:
+    # Only the alias is formatted in, from this module's own constants; values stay parameters.
+    return _ROW_FILTERS.format(alias=alias)
+
+
+def _row_params(scope: Scope) -> list:
+    return [
+        scope.department,
+        scope.department,
+        scope.source_system,
+        scope.source_system,
+        scope.hiring_manager,
+        scope.hiring_manager,
+    ]
+
+
+def stage_aging(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Stage stays open on the as-of date, counted by canonical stage and by how long they wait.
+
+    The age is fct_application_stages.open_age_days as published; the bands only group it.
+    """
+    return _frame(
+        con,
+        f"""
+        with open_stays as (
+            select
+                s.canonical_stage,
+                s.canonical_stage_order,
+                s.open_age_days
+            from main.fct_application_stages as s
+            inner join main.fct_applications as a on a.application_id = s.application_id
+            where s.is_open and {_row_filter("a")}
+        ),
+
+        banded as (
+            select
+                canonical_stage,
+                canonical_stage_order,
+                case
+                    when open_age_days <= 7 then 0
+                    when open_age_days <= 14 then 1
+                    when open_age_days <= 30 then 2
+                    when open_age_days <= 60 then 3
+                    else 4
+                end as age_band_order
+            from open_stays
+        )
+
+        select
+            canonical_stage,
+            canonical_stage_order,
+            age_band_order,
+            case age_band_order
+                when 0 then '0–7 days'
+                when 1 then '8–14 days'
+                when 2 then '15–30 days'
+                when 3 then '31–60 days'
+                else 'over 60 days'
+            end as age_band,
+            count(*) as open_stays_n
+        from banded
+        group by all
+        order by canonical_stage_order, age_band_order
+        """,
+        _row_params(scope),
+    )
+
+
+def _duration_by_department(con: Connection, scope: Scope, table: str, n_column: str):
+    # `table` and `n_column` come from the two callers below, never from input.
+    return _frame(
+        con,
+        f"""
+        select department, {n_column}, median_days, p75_days
+        from main.{table}
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, median_days desc nulls last, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def time_to_hire_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's time to hire per department, the organization first."""
+    return _duration_by_department(con, scope, "kpi_time_to_hire", "hires_n")
+
+
+def time_to_fill_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's time to fill per department, the organization first."""
+    return _duration_by_department(con, scope, "kpi_time_to_fill", "openings_filled_n")
+
+
+def open_openings_by_age(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Openings open on the as-of date (evergreen and template jobs left out, as in the KPI)."""
+    return _frame(
+        con,
+        f"""
+        select o.opening_id, o.job_name, o.department, o.hiring_manager_id, o.open_age_days
+        from main.fct_openings as o
+        where o.is_open and not o.is_evergreen and not o.is_template and {_row_filter("o")}
+        order by o.open_age_days desc, o.job_name, o.opening_id
+        """,
+        _row_params(scope),
+    )
+
+
+def declined_offer_reasons(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Declined offers of applications that ended in the quarter, by recorded rejection reason.
+
+    fct_applications holds no decline date per offer: the application's end date stands in.
+    """
+    return _frame(
+        con,
+        f"""
+        select
+            coalesce(a.rejection_reason, 'No reason recorded') as reason,
+            count(*) as offers_declined
+        from main.fct_applications as a
+        where a.offer_status = 'declined'
+          and a.ended_at >= ? and a.ended_at < ?
+          and {_row_filter("a")}
+        group by all
+        order by offers_declined desc, reason
+        """,
+        [scope.quarter, scope.quarter_end, *_row_params(scope)],
     )

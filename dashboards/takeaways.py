@@ -111,3 +111,79 @@ def stage_funnel(frame: pd.DataFrame, scope: Scope) -> str | None:
         still = formats.count(waiting, "application is", "applications are")
         sentence += f" {still} still in progress."
     return sentence
+
+
+def stage_aging(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'7 applications have waited over 30 days, most of them in Onsite (4).'"""
+    if frame.empty:
+        return None
+    old = frame[frame["age_band_order"] >= 3]
+    total = int(frame["open_stays_n"].sum())
+    if old.empty:
+        waiting = formats.count(total, "open application", "open applications")
+        return f"All {waiting} entered their stage within the last 30 days."
+    by_stage = old.groupby(["canonical_stage_order", "canonical_stage"], as_index=False)[
+        "open_stays_n"
+    ].sum()
+    top = by_stage.sort_values(
+        ["open_stays_n", "canonical_stage_order"], ascending=[False, True]
+    ).iloc[0]
+    waited = int(old["open_stays_n"].sum())
+    stage = str(top["canonical_stage"]).replace("_", " ").capitalize()
+    have = "has" if waited == 1 else "have"
+    return (
+        f"{waited} of {formats.count(total, 'open application', 'open applications')} {have}"
+        f" waited over 30 days in their stage, most of them in {stage}"
+        f" ({int(top['open_stays_n'])})."
+    )
+
+
+def _slowest_department(subject: str) -> Takeaway:
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "median_days")
+        org = known[known["department"] == "All departments"]
+        departments = known[known["department"] != "All departments"]
+        if departments.empty:
+            return None
+        slowest = departments.sort_values(
+            ["median_days", "department"], ascending=[False, True]
+        ).iloc[0]
+        sentence = (
+            f"{slowest['department']} had the longest median {subject} in {scope.quarter_name}:"
+            f" {formats.days(float(slowest['median_days']))}"
+        )
+        if not org.empty:
+            sentence += f" (organization: {formats.days(float(org.iloc[0]['median_days']))})"
+        return sentence + "."
+
+    return rule
+
+
+time_to_hire_by_department = _slowest_department("time to hire")
+time_to_fill_by_department = _slowest_department("time to fill")
+
+
+def open_openings_by_age(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'10 openings are open; the oldest, Account Executive (Sales), for 120 days.'"""
+    if frame.empty:
+        return None
+    oldest = frame.sort_values(["open_age_days", "job_name"], ascending=[False, True]).iloc[0]
+    n = len(frame)
+    return (
+        f"{formats.count(n, 'opening is', 'openings are')} open; the oldest,"
+        f" {oldest['job_name']} ({oldest['department']}), for"
+        f" {formats.days(float(oldest['open_age_days']))}."
+    )
+
+
+def declined_offer_reasons(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Compensation was the most frequent reason (5 of 9 declined offers).'"""
+    if frame.empty:
+        return None
+    top = frame.sort_values(["offers_declined", "reason"], ascending=[False, True]).iloc[0]
+    total = int(frame["offers_declined"].sum())
+    declined = formats.count(total, "declined offer", "declined offers")
+    return (
+        f"{top['reason']} was the most frequent reason"
+        f" ({int(top['offers_declined'])} of {declined})."
+    )
