@@ -25,6 +25,14 @@ page = st.navigation(
                 url_path="funnel",
             ),
         ],
+        "Quality": [
+            st.Page(
+                PAGES_DIR / "quality_of_hire.py",
+                title="Quality of hire",
+                icon=":material/workspace_premium:",
+                url_path="quality",
+            ),
+        ],
     }
 )
 

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import charts, queries, takeaways
+from dashboards.periods import quarter_label, shift_quarters
 from dashboards.scope import ATS, DEPARTMENT, MANAGER, QUARTER, Scope
 
 KPI_CUTS = frozenset({QUARTER, DEPARTMENT, ATS})  # what the kpi_* tables are cut by
@@ -229,6 +230,85 @@ DECLINED_OFFER_REASONS = register(
         ),
         takeaway=takeaways.declined_offer_reasons,
         metric="offer_acceptance_rate",
+        cuts=ROW_CUTS,
+    )
+)
+
+
+# --- Quality: quality of hire ----------------------------------------------------------------
+
+
+def _cohorts(scope: Scope) -> str:
+    start = shift_quarters(scope.quarter, 1 - queries.QUALITY_QUARTERS)
+    parts = scope.label.rsplit(" · ", 1)[0]
+    return f"{parts} · hires who started {quarter_label(start)} – {scope.quarter_name}"
+
+
+QUALITY_BY_COHORT = register(
+    ChartSpec(
+        id="quality_by_cohort",
+        title="Quality of hire by start quarter",
+        query=queries.quality_by_cohort,
+        figure=charts.quality_by_cohort,
+        subtitle=_cohorts,
+        empty_reason=lambda s: f"no hire started {s.where} in the quarters shown.",
+        takeaway=takeaways.quality_by_cohort,
+        metric="quality_of_hire",
+    )
+)
+
+QUALITY_BY_DEPARTMENT = register(
+    ChartSpec(
+        id="quality_by_department",
+        title="Quality of hire by department",
+        query=queries.quality_by_department,
+        figure=charts.quality_by_department,
+        subtitle=lambda s: f"{s.label} · hires who started in the quarter",
+        empty_reason=lambda s: (
+            f"no hire who started {s.where} in {s.quarter_name} has a score yet"
+            " (a young cohort is censored, not low: see the chart of censored hires)."
+        ),
+        takeaway=takeaways.quality_by_department,
+        metric="quality_of_hire",
+    )
+)
+
+RETENTION_BY_COHORT = register(
+    ChartSpec(
+        id="retention_by_cohort",
+        title="Retention by start quarter",
+        query=queries.quality_by_cohort,
+        figure=charts.retention_by_cohort,
+        subtitle=_cohorts,
+        empty_reason=lambda s: f"no hire started {s.where} in the quarters shown.",
+        takeaway=takeaways.retention_by_cohort,
+        metric="quality_of_hire",
+    )
+)
+
+CENSORED_BY_COHORT = register(
+    ChartSpec(
+        id="censored_by_cohort",
+        title="Scored and censored hires by start quarter",
+        query=queries.quality_by_cohort,
+        figure=charts.censored_by_cohort,
+        subtitle=_cohorts,
+        empty_reason=lambda s: f"no hire started {s.where} in the quarters shown.",
+        takeaway=takeaways.censored_by_cohort,
+        metric="quality_of_hire",
+    )
+)
+
+QUALITY_DISTRIBUTION = register(
+    ChartSpec(
+        id="quality_distribution",
+        title="Distribution of quality of hire",
+        query=queries.quality_distribution,
+        figure=charts.quality_distribution,
+        subtitle=_cohorts,
+        empty_reason=lambda s: f"no hire who started {s.where} in the quarters shown has a score.",
+        takeaway=takeaways.quality_distribution,
+        metric="quality_of_hire",
         cuts=ROW_CUTS,
     )
 )

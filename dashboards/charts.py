@@ -412,3 +412,166 @@ def declined_offer_reasons(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     figure.update_xaxes(title_text="Declined offers (count)", tickformat=",d", rangemode="tozero")
     figure.update_layout(showlegend=False)
     return figure
+
+
+# --- Quality of hire ------------------------------------------------------------------------
+
+QUALITY_COMPONENTS = (
+    ("quality_of_hire_mean", "Quality of hire", COLORS["primary"]),
+    ("performance_mean", "Performance", "#5b8fd9"),
+    ("retention_mean", "Retention (1 year)", "#9cc0ef"),
+    ("manager_satisfaction_mean", "Manager satisfaction", "#c3cad5"),
+)
+
+
+def _quarter_name(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Mean score and each component's mean by start quarter; a young cohort reads as censored."""
+    labels = [
+        f"{_quarter_name(q)}<br>{int(s)} scored · {int(c)} censored"
+        for q, s, c in zip(frame["quarter"], frame["scored_n"], frame["censored_n"], strict=True)
+    ]
+    figure = go.Figure()
+    for column, name, color in QUALITY_COMPONENTS:
+        values = frame[column].astype("Float64")
+        figure.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker_color=color,
+                text=["" if pd.isna(v) else f"{v:.0f}" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{name}: %{{y:.0f}} / 100<extra></extra>",
+            )
+        )
+    _layout(figure, "Quality of hire by start quarter", subtitle)
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(title_text="Score (0–100)", range=[0, 110])
+    figure.update_xaxes(title_text="Start quarter (hires scored · still censored)")
+    return figure
+
+
+def quality_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """The quarter's mean score and components per department, the organization first."""
+    labels = [
+        f"{d} ({int(s)} scored)"
+        for d, s in zip(frame["department"], frame["scored_n"], strict=True)
+    ]
+    figure = go.Figure()
+    for column, name, color in QUALITY_COMPONENTS:
+        values = frame[column].astype("Float64")
+        figure.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=name,
+                marker_color=color,
+                hovertemplate=f"%{{y}}: {name} %{{x:.0f}} / 100<extra></extra>",
+            )
+        )
+    _layout(figure, "Quality of hire by department", subtitle, 140 + 70 * max(len(frame), 2))
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text="Score (0–100)", range=[0, 100])
+    return figure
+
+
+def retention_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """90-day and 1-year retention by start quarter, each over the hires whose window is over."""
+    quarters = [_quarter_name(q) for q in frame["quarter"]]
+    figure = go.Figure()
+    for column, n_column, name, color, dash in (
+        (
+            "retention_90d_rate",
+            "retention_90d_known_n",
+            "90-day retention",
+            COLORS["primary"],
+            None,
+        ),
+        ("retention_365d_rate", "retention_n", "1-year retention", COLORS["secondary"], "dash"),
+    ):
+        rate = frame[column].astype("Float64") * 100
+        figure.add_trace(
+            go.Scatter(
+                x=quarters,
+                y=rate,
+                customdata=frame[n_column],
+                name=name,
+                mode="lines+markers",
+                line={"color": color, "width": 3, "dash": dash},
+                marker={"size": 9},
+                connectgaps=False,
+                hovertemplate=f"{name}: %{{y:.0f}}% of %{{customdata}} hires<extra></extra>",
+            )
+        )
+    _layout(figure, "Retention by start quarter", subtitle)
+    figure.update_yaxes(title_text="Still employed (%)", range=[0, 105])
+    figure.update_xaxes(title_text="Start quarter (a gap: nobody's window is over yet)")
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def censored_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Hires per start quarter with a score beside those whose score can still become known."""
+    quarters = [_quarter_name(q) for q in frame["quarter"]]
+    figure = go.Figure()
+    for column, name, color in (
+        ("scored_n", "Scored", COLORS["primary"]),
+        ("censored_n", "Censored (too early to score)", COLORS["pending"]),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=quarters,
+                y=frame[column],
+                name=name,
+                marker_color=color,
+                text=frame[column],
+                textposition="inside",
+                hovertemplate=f"{name}: %{{y}} hires<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=quarters,
+            y=frame["hires_n"],
+            name="Hires who started",
+            mode="markers+text",
+            marker={"symbol": "line-ew-open", "size": 26, "color": COLORS["text"]},
+            marker_line_width=2,
+            text=[f"{int(n)} hires" for n in frame["hires_n"]],
+            textposition="top center",
+            cliponaxis=False,
+            hovertemplate="%{y} hires started<extra></extra>",
+        )
+    )
+    _layout(figure, "Scored and censored hires by start quarter", subtitle)
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text="Hires (count)", tickformat=",d", rangemode="tozero")
+    figure.update_xaxes(title_text="Start quarter")
+    return figure
+
+
+def quality_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """How scored hires spread over the 0–100 scale, in bands of 10 points."""
+    figure = go.Figure(
+        go.Histogram(
+            x=frame["quality_of_hire"],
+            xbins={"start": 0, "end": 100.0001, "size": 10},
+            name="Hires scored",
+            marker_color=COLORS["primary"],
+            marker_line={"color": "white", "width": 1},
+            hovertemplate="Score %{x}: %{y} hires<extra></extra>",
+        )
+    )
+    _layout(figure, "Distribution of quality of hire", subtitle)
+    figure.update_xaxes(title_text="Quality of hire (0–100)", range=[0, 100], dtick=10)
+    figure.update_yaxes(title_text="Hires (count)", tickformat=",d", rangemode="tozero")
+    figure.update_layout(showlegend=False)
+    return figure

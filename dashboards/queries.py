@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from dashboards.periods import quarter_start
+from dashboards.periods import quarter_start, shift_quarters
 from dashboards.scope import ALL_DEPARTMENTS, ALL_MANAGERS, ALL_SOURCES, Scope
 
 Connection = duckdb.DuckDBPyConnection
@@ -521,4 +521,96 @@ def declined_offer_reasons(con: Connection, scope: Scope) -> pd.DataFrame:
         order by offers_declined desc, reason
         """,
         [scope.quarter, scope.quarter_end, *_row_params(scope)],
+    )
+
+
+# --- Quality of hire -----------------------------------------------------------------------
+
+
+def _quality_window(scope: Scope) -> tuple[date, date]:
+    """Start cohorts shown: the selected quarter and the QUALITY_QUARTERS - 1 before it."""
+    return shift_quarters(scope.quarter, 1 - QUALITY_QUARTERS), scope.quarter_end
+
+
+def retention_1y_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """1-year retention of the quarter's start cohort: the retention component (100 = stayed)
+    as a 0-1 share, n = hires whose year is over."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retention_mean / 100.0 as value, retention_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def retention_90d_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retention_90d_rate as value, retention_90d_known_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def quality_by_cohort(con: Connection, scope: Scope) -> pd.DataFrame:
+    """kpi_quality_of_hire by start quarter, the selected one last."""
+    start, end = _quality_window(scope)
+    return _frame(
+        con,
+        """
+        select
+            period_start as quarter, hires_n, scored_n, censored_n,
+            quality_of_hire_mean, performance_mean, performance_n,
+            retention_mean, retention_n, manager_satisfaction_mean, manager_satisfaction_n,
+            retention_mean / 100.0 as retention_365d_rate,
+            retained_90d_n, retention_90d_known_n, retention_90d_rate
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by quarter
+        """,
+        (scope.department, scope.source_system, start, end),
+    )
+
+
+def quality_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The selected start quarter's quality of hire per department with a score, org first."""
+    return _frame(
+        con,
+        """
+        select
+            department, hires_n, scored_n, censored_n, quality_of_hire_mean,
+            performance_mean, retention_mean, manager_satisfaction_mean
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and scored_n > 0
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, quality_of_hire_mean desc, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def quality_distribution(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Each scored hire of the shown start cohorts (fct_hires as published)."""
+    start, end = _quality_window(scope)
+    return _frame(
+        con,
+        f"""
+        select h.application_id, h.start_quarter, h.quality_of_hire
+        from main.fct_hires as h
+        where h.quality_status = 'scored'
+          and h.start_quarter >= ? and h.start_quarter < ?
+          and {_row_filter("h")}
+        order by h.quality_of_hire, h.application_id
+        """,
+        [start, end, *_row_params(scope)],
     )

@@ -187,3 +187,74 @@ def declined_offer_reasons(frame: pd.DataFrame, scope: Scope) -> str | None:
         f"{top['reason']} was the most frequent reason"
         f" ({int(top['offers_declined'])} of {declined})."
     )
+
+
+def _quarter_name(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def quality_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The latest scored cohort, and how many hires after it are still censored."""
+    scored = _known(frame, "quality_of_hire_mean")
+    if scored.empty:
+        return None
+    last = scored.iloc[-1]
+    sentence = (
+        f"Hires who started in {_quarter_name(last['quarter'])} score"
+        f" {float(last['quality_of_hire_mean']):.0f} / 100 ({int(last['scored_n'])} scored)."
+    )
+    later = frame[pd.to_datetime(frame["quarter"]) > pd.Timestamp(last["quarter"])]
+    waiting = int(later["censored_n"].sum())
+    if waiting:
+        sentence += (
+            f" {formats.count(waiting, 'later hire is', 'later hires are')} still censored:"
+            " too early to score, not low."
+        )
+    return sentence
+
+
+def quality_by_department(frame: pd.DataFrame, scope: Scope) -> str | None:
+    departments = _known(frame[frame["department"] != "All departments"], "quality_of_hire_mean")
+    if departments.empty:
+        return None
+    best = departments.sort_values(
+        ["quality_of_hire_mean", "department"], ascending=[False, True]
+    ).iloc[0]
+    return (
+        f"{best['department']} hires who started in {scope.quarter_name} score highest:"
+        f" {float(best['quality_of_hire_mean']):.0f} / 100 ({int(best['scored_n'])} scored)."
+    )
+
+
+def retention_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    known = _known(frame, "retention_90d_rate")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    return (
+        f"{formats.percent(float(last['retention_90d_rate']))} of the"
+        f" {_quarter_name(last['quarter'])} starters whose first 90 days are over stayed"
+        f" ({int(last['retained_90d_n'])} of {int(last['retention_90d_known_n'])})."
+    )
+
+
+def censored_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    censored, hires = int(frame["censored_n"].sum()), int(frame["hires_n"].sum())
+    if not censored:
+        return f"Every one of the {formats.count(hires, 'hire', 'hires')} shown has a final status."
+    return (
+        f"{censored} of {formats.count(hires, 'hire', 'hires')} shown are still censored:"
+        " their score can still become known, so read young cohorts as young, not bad."
+    )
+
+
+def quality_distribution(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    low = int((frame["quality_of_hire"] < 50).sum())
+    return (
+        f"{low} of {formats.count(len(frame), 'scored hire', 'scored hires')} score below 50 / 100."
+    )
