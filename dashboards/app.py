@@ -32,6 +32,12 @@ page = st.navigation(
                 icon=":material/workspace_premium:",
                 url_path="quality",
             ),
+            st.Page(
+                PAGES_DIR / "candidate_experience.py",
+                title="Candidate experience",
+                icon=":material/sentiment_satisfied:",
+                url_path="candidates",
+            ),
         ],
     }
 )

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from dashboards import charts, queries, takeaways
 from dashboards.periods import quarter_label, shift_quarters
-from dashboards.scope import ATS, DEPARTMENT, MANAGER, QUARTER, Scope
+from dashboards.scope import ALL_SOURCES, ATS, DEPARTMENT, MANAGER, QUARTER, Scope
 
 KPI_CUTS = frozenset({QUARTER, DEPARTMENT, ATS})  # what the kpi_* tables are cut by
 FILTER_NAMES = {
@@ -310,5 +310,91 @@ QUALITY_DISTRIBUTION = register(
         takeaway=takeaways.quality_distribution,
         metric="quality_of_hire",
         cuts=ROW_CUTS,
+    )
+)
+
+
+# --- Quality: candidate experience -------------------------------------------------------------
+# kpi_candidate_nps is cut by one dimension at a time (outcome, stage, department or hiring
+# manager) and not by ATS, under the minimum group size in the table itself.
+
+
+def _nps_scope(scope: Scope) -> str:
+    cut = queries.nps_cut(scope)[1]
+    return "All candidates" if cut == "All" else cut
+
+
+NPS_TREND = register(
+    ChartSpec(
+        id="candidate_nps_trend",
+        title="Candidate NPS by month",
+        query=queries.candidate_nps_by_month,
+        figure=charts.candidate_nps_trend,
+        subtitle=lambda s: f"{_nps_scope(s)} · {s.trend_span}",
+        empty_reason=lambda s: f"no candidate survey was answered {s.where} {s.between}.",
+        takeaway=takeaways.candidate_nps_trend,
+        metric="candidate_nps",
+        cuts=frozenset({QUARTER, DEPARTMENT, MANAGER}),
+    )
+)
+
+NPS_BY_OUTCOME = register(
+    ChartSpec(
+        id="candidate_nps_by_outcome",
+        title="Candidate NPS by outcome",
+        query=queries.candidate_nps_by_outcome,
+        figure=charts.candidate_nps_by_outcome,
+        subtitle=lambda s: f"All candidates · {s.quarter_name} · hired, rejected or withdrew",
+        empty_reason=lambda s: f"no candidate survey was answered in {s.quarter_name}.",
+        takeaway=takeaways.candidate_nps_by_group,
+        metric="candidate_nps",
+        cuts=frozenset({QUARTER}),
+    )
+)
+
+NPS_BY_STAGE = register(
+    ChartSpec(
+        id="candidate_nps_by_stage",
+        title="Candidate NPS by stage reached",
+        query=queries.candidate_nps_by_stage,
+        figure=charts.candidate_nps_by_stage,
+        subtitle=lambda s: f"All candidates · {s.quarter_name} · by the furthest stage reached",
+        empty_reason=lambda s: f"no candidate survey was answered in {s.quarter_name}.",
+        takeaway=takeaways.candidate_nps_by_group,
+        metric="candidate_nps",
+        cuts=frozenset({QUARTER}),
+    )
+)
+
+NPS_BY_DEPARTMENT = register(
+    ChartSpec(
+        id="candidate_nps_by_department",
+        title="Candidate NPS by department",
+        query=queries.candidate_nps_by_department,
+        figure=charts.candidate_nps_by_department,
+        subtitle=lambda s: f"{s.department} · {s.quarter_name}",
+        empty_reason=lambda s: f"no candidate survey was answered {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.candidate_nps_by_group,
+        metric="candidate_nps",
+        cuts=frozenset({QUARTER, DEPARTMENT}),
+    )
+)
+
+NPS_BY_MANAGER = register(
+    ChartSpec(
+        id="candidate_nps_by_manager",
+        title="Candidate NPS by hiring manager",
+        query=queries.candidate_nps_by_manager,
+        figure=charts.candidate_nps_by_manager,
+        subtitle=lambda s: " · ".join(
+            [s.hiring_manager, *([s.source_system] if s.source_system != ALL_SOURCES else [])]
+            + [s.quarter_name]
+        ),
+        empty_reason=lambda s: (
+            f"no candidate survey of these hiring managers was answered in {s.quarter_name}."
+        ),
+        takeaway=takeaways.candidate_nps_by_group,
+        metric="candidate_nps",
+        cuts=frozenset({QUARTER, ATS, MANAGER}),
     )
 )

@@ -575,3 +575,127 @@ def quality_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     figure.update_yaxes(title_text="Hires (count)", tickformat=",d", rangemode="tozero")
     figure.update_layout(showlegend=False)
     return figure
+
+
+# --- Candidate experience ------------------------------------------------------------------
+
+SUPPRESSED_COLOR = "#9ca3af"
+
+
+def _suppressed_text(row: pd.Series) -> str:
+    if bool(row.get("is_suppressed")) and not bool(row.get("is_complementary_suppressed")):
+        return formats.fewer_than(row.get("min_group_size"), "responses")
+    if bool(row.get("is_suppressed")):
+        # Enough responses, hidden so a smaller group cannot be worked out from the total.
+        return "hidden to protect a smaller group"
+    return ""
+
+
+def candidate_nps_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Monthly NPS (-100 to +100) with the response rate behind it; small months say so."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    rate = frame["response_rate"].astype("Float64") * 100
+    figure.add_trace(
+        go.Bar(
+            x=frame["month"],
+            y=rate,
+            name="Response rate",
+            marker_color=COLORS["secondary"],
+            opacity=0.45,
+            customdata=frame["surveys_sent_n"],
+            hovertemplate="Response rate: %{y:.0f}% of %{customdata} surveys<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    values = frame["nps"].astype("Float64")
+    notes = [_suppressed_text(row) for _, row in frame.iterrows()]
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=values,
+            customdata=frame["responses_n"],
+            name="Candidate NPS",
+            mode="lines+markers+text",
+            text=["" if pd.isna(v) else formats.nps(float(v)) for v in values],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": COLORS["primary"], "width": 3},
+            marker={"size": 8},
+            hovertemplate="NPS %{y:+.0f} (%{customdata} responses)<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    hidden = [(month, note) for month, note in zip(frame["month"], notes, strict=True) if note]
+    if hidden:
+        figure.add_trace(
+            go.Scatter(
+                x=[month for month, _ in hidden],
+                y=[0] * len(hidden),
+                name="Not shown",
+                mode="markers+text",
+                marker={"symbol": "circle-open", "size": 10, "color": SUPPRESSED_COLOR},
+                text=[note for _, note in hidden],
+                textposition="bottom center",
+                textfont={"color": SUPPRESSED_COLOR, "size": 11},
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            secondary_y=False,
+        )
+    _layout(figure, "Candidate NPS by month", subtitle)
+    _month_axis(
+        figure, "Month of the response (response rate: month the survey was sent)", frame["month"]
+    )
+    figure.update_yaxes(
+        title_text="NPS (−100 to +100)", range=[-105, 105], zeroline=True, secondary_y=False
+    )
+    figure.update_yaxes(
+        title_text="Response rate (%)", range=[0, 100], showgrid=False, secondary_y=True
+    )
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def _nps_by(frame: pd.DataFrame, title: str, subtitle: str, label) -> go.Figure:
+    values = frame["nps"].astype("Float64")
+    labels = [label(value) for value in frame["cut_value"]]
+    notes = [_suppressed_text(row) for _, row in frame.iterrows()]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            name="Candidate NPS",
+            marker_color=[
+                COLORS["primary"] if not pd.isna(v) and v >= 0 else "#b45309" for v in values
+            ],
+            customdata=frame["responses_n"],
+            text=[
+                note if note else f"{formats.nps(float(v))}  ({int(n)} responses)"
+                for v, n, note in zip(values, frame["responses_n"], notes, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    _layout(figure, title, subtitle, 110 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text="Candidate NPS (−100 to +100)", range=[-140, 140], zeroline=True)
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def candidate_nps_by_outcome(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by outcome", subtitle, lambda v: str(v).capitalize())
+
+
+def candidate_nps_by_stage(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by stage reached", subtitle, stage_label)
+
+
+def candidate_nps_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by department", subtitle, str)
+
+
+def candidate_nps_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by hiring manager", subtitle, str)

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
+from dashboards import formats, queries
 from dashboards.queries import OpenOpenings, QuarterOverQuarter, SnapshotInfo  # noqa: F401
 from dashboards.scope import (  # noqa: F401  (re-exported: pages and tests name them here)
     ALL_DEPARTMENTS,
@@ -205,6 +205,4 @@ def suppress_small_groups(
 
 def fewer_than_label(min_size: int | None = MIN_GROUP_SIZE, unit: str = "") -> str:
     """'fewer than 5' (or 'fewer than 5 responses'); without a known minimum, say so."""
-    if min_size is None:
-        return f"fewer than the minimum group size{f' of {unit}' if unit else ''}"
-    return f"fewer than {min_size}{f' {unit}' if unit else ''}"
+    return formats.fewer_than(min_size, unit)

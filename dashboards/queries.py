@@ -614,3 +614,76 @@ def quality_distribution(con: Connection, scope: Scope) -> pd.DataFrame:
         """,
         [start, end, *_row_params(scope)],
     )
+
+
+# --- Candidate experience ----------------------------------------------------------------
+
+# The minimum group size the snapshot was built with, beside each survey row (see min_group_size).
+_MIN_GROUP = "(select max(min_group_size) from main.fct_selection_rates)"
+
+
+def candidate_nps_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Monthly NPS and response rate of the scope's cut (all, a department or a manager)."""
+    cut_type, cut_value = nps_cut(scope)
+    return _frame(
+        con,
+        f"""
+        select
+            period_start as month, responses_n, nps, response_rate, surveys_sent_n,
+            is_suppressed, is_complementary_suppressed, {_MIN_GROUP} as min_group_size
+        from main.kpi_candidate_nps
+        where period_grain = 'month' and cut_type = ? and cut_value = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (cut_type, cut_value, scope.trend_start, scope.quarter_end),
+    )
+
+
+def _nps_by(con: Connection, scope: Scope, cut_type: str, only: str | None) -> pd.DataFrame:
+    """The quarter's NPS for every value of one cut (suppressed cells stay, values null)."""
+    return _frame(
+        con,
+        f"""
+        select
+            cut_value, responses_n, nps, promoters_n, passives_n, detractors_n, response_rate,
+            is_suppressed, is_complementary_suppressed, {_MIN_GROUP} as min_group_size
+        from main.kpi_candidate_nps
+        where period_grain = 'quarter' and cut_type = ? and period_start = ?
+          and (? is null or cut_value = ?)
+        order by cut_value
+        """,
+        (cut_type, scope.quarter, only, only),
+    )
+
+
+def candidate_nps_by_outcome(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _nps_by(con, scope, "outcome", None)
+
+
+def candidate_nps_by_stage(con: Connection, scope: Scope) -> pd.DataFrame:
+    """By furthest canonical stage, in the canonical order the stage marts carry."""
+    frame = _nps_by(con, scope, "furthest_stage", None)
+    order = _frame(
+        con,
+        "select canonical_stage, min(canonical_stage_order) as stage_order"
+        " from main.fct_application_stages group by canonical_stage",
+    )
+    rank = dict(zip(order["canonical_stage"], order["stage_order"], strict=True))
+    ranked = frame.assign(stage_order=frame["cut_value"].map(rank))
+    return ranked.sort_values(["stage_order", "cut_value"], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def candidate_nps_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    only = None if scope.department == ALL_DEPARTMENTS else scope.department
+    return _nps_by(con, scope, "department", only)
+
+
+def candidate_nps_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
+    only = scope.hiring_manager if scope.has_manager else None
+    frame = _nps_by(con, scope, "hiring_manager", only)
+    if scope.source_system != ALL_SOURCES:  # manager ids carry their ATS as a prefix
+        frame = frame[frame["cut_value"].str.startswith(f"{scope.source_system}:")]
+    return frame.reset_index(drop=True)

@@ -258,3 +258,40 @@ def quality_distribution(frame: pd.DataFrame, scope: Scope) -> str | None:
     return (
         f"{low} of {formats.count(len(frame), 'scored hire', 'scored hires')} score below 50 / 100."
     )
+
+
+def candidate_nps_trend(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Candidate NPS rose 12 points to -15 in Oct 2026 (vs Sep 2026).' over shown months."""
+    known = _known(frame, "nps")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    now = formats.nps(float(last["nps"]))
+    if len(known) == 1:
+        return f"Candidate NPS was {now} in {_month(last['month'])}."
+    before = known.iloc[-2]
+    change = float(last["nps"]) - float(before["nps"])
+    if change == 0:
+        return f"Candidate NPS held at {now} in {_month(last['month'])}."
+    return (
+        f"Candidate NPS {_change_words(change, lambda v: f'{v:.0f} points')} to {now}"
+        f" in {_month(last['month'])} (vs {_month(before['month'])})."
+    )
+
+
+def candidate_nps_by_group(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The lowest shown group, and how many groups are too small to show."""
+    known = _known(frame, "nps")
+    hidden = int(frame["is_suppressed"].fillna(False).astype(bool).sum())
+    if known.empty:
+        return None if not hidden else f"All {hidden} groups are too small to show."
+    low = known.sort_values(["nps", "cut_value"]).iloc[0]
+    name = str(low["cut_value"])
+    if ":" not in name:  # outcomes and stages read as words; ids stay as they are
+        name = name.replace("_", " ").capitalize()
+    sentence = (
+        f"Lowest: {name} at {formats.nps(float(low['nps']))} ({int(low['responses_n'])} responses)."
+    )
+    if hidden:
+        sentence += f" {formats.count(hidden, 'group is', 'groups are')} too small to show."
+    return sentence
