@@ -39,6 +39,20 @@ page = st.navigation(
                 url_path="candidates",
             ),
         ],
+        "Practices": [
+            st.Page(
+                PAGES_DIR / "hiring_managers.py",
+                title="Hiring managers",
+                icon=":material/groups:",
+                url_path="managers",
+            ),
+            st.Page(
+                PAGES_DIR / "manager.py",
+                title="One hiring manager",
+                icon=":material/person:",
+                url_path="manager",
+            ),
+        ],
     }
 )
 

@@ -398,3 +398,59 @@ NPS_BY_MANAGER = register(
         cuts=frozenset({QUARTER, ATS, MANAGER}),
     )
 )
+
+
+# --- Practices: hiring managers -----------------------------------------------------------------
+# fct_manager_hiring_impact has one row per manager and quarter, across departments; manager
+# ids carry their ATS as a prefix.
+
+MANAGER_CUTS = frozenset({QUARTER, ATS, MANAGER})
+
+MANAGER_IMPACT = register(
+    ChartSpec(
+        id="manager_impact",
+        title="Manager hiring impact",
+        query=queries.manager_impact,
+        figure=charts.manager_impact_table,
+        subtitle=lambda s: (
+            f"{s.label} · each component in the quarter of its own event; green: better than"
+            " the organization, red: worse"
+        ),
+        empty_reason=lambda s: (
+            f"no hiring manager had a hire or a practice event in {s.quarter_name}."
+        ),
+        takeaway=takeaways.manager_impact,
+        metric="manager_hiring_impact",
+        cuts=MANAGER_CUTS,
+    )
+)
+
+MANAGER_TREND = register(
+    ChartSpec(
+        id="manager_trend",
+        title="Hiring manager by quarter",
+        query=queries.manager_trend,
+        figure=charts.manager_trend,
+        subtitle=lambda s: f"{s.hiring_manager} · every quarter up to {s.quarter_name}",
+        empty_reason=lambda s: (
+            f"{s.hiring_manager} has no quarter in the impact table up to {s.quarter_name}."
+        ),
+        takeaway=takeaways.manager_trend,
+        metric="manager_hiring_impact",
+        cuts=MANAGER_CUTS,
+    )
+)
+
+MANAGER_JOBS = register(
+    ChartSpec(
+        id="manager_jobs",
+        title="Their openings",
+        query=queries.manager_jobs,
+        figure=charts.manager_jobs,
+        subtitle=lambda s: f"{s.hiring_manager} · {s.department} · as of the snapshot",
+        empty_reason=lambda s: f"{s.hiring_manager} has no opening {s.where}.",
+        takeaway=takeaways.manager_jobs,
+        metric="open_opening_age",
+        cuts=AS_OF_CUTS,
+    )
+)

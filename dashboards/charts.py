@@ -699,3 +699,292 @@ def candidate_nps_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure
 
 def candidate_nps_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     return _nps_by(frame, "Candidate NPS by hiring manager", subtitle, str)
+
+
+# --- Hiring managers -------------------------------------------------------------------------
+
+BETTER_FILL = "#dcfce7"  # better than the organization
+WORSE_FILL = "#fee2e2"  # worse than the organization
+PLAIN_FILL = "#ffffff"
+
+
+def talk_share_phrase(share: float | None, who: str = "Hiring manager") -> str:
+    """As the seed article says it: 'Hiring manager spoke 85% of the time'."""
+    if share is None or pd.isna(share):
+        return formats.MISSING
+    return f"{who} spoke {share:.0%} of the time"
+
+
+# Every component of the manager impact mart: (label, value, n, org value, org n,
+# lower is better, how a value reads). Hires is a volume: shown, never shaded.
+IMPACT_COMPONENTS = (
+    ("Hires", "hires_n", None, "org_hires_n", None, None, lambda v: f"{v:.0f}"),
+    (
+        "Time to hire (median)",
+        "time_to_hire_median_days",
+        "time_to_hire_n",
+        "org_time_to_hire_median_days",
+        "org_time_to_hire_n",
+        True,
+        formats.days,
+    ),
+    (
+        "Time to fill (median)",
+        "time_to_fill_median_days",
+        "time_to_fill_n",
+        "org_time_to_fill_median_days",
+        "org_time_to_fill_n",
+        True,
+        formats.days,
+    ),
+    (
+        "Quality of hire (mean)",
+        "quality_of_hire_mean",
+        "quality_of_hire_n",
+        "org_quality_of_hire_mean",
+        "org_quality_of_hire_n",
+        False,
+        lambda v: f"{v:.0f} / 100",
+    ),
+    (
+        "Candidate NPS",
+        "nps",
+        "nps_responses_n",
+        "org_nps",
+        "org_nps_responses_n",
+        False,
+        formats.nps,
+    ),
+    (
+        "Offer acceptance",
+        "offer_acceptance_rate",
+        "offers_decided_n",
+        "org_offer_acceptance_rate",
+        "org_offers_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Own scorecards on time",
+        "scorecard_on_time_rate",
+        "scorecards_decided_n",
+        "org_scorecard_on_time_rate",
+        "org_scorecards_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Intake on time",
+        "intake_on_time_rate",
+        "intakes_decided_n",
+        "org_intake_on_time_rate",
+        "org_intakes_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Licensed at open",
+        "licensed_at_open_rate",
+        "jobs_opened_n",
+        "org_licensed_at_open_rate",
+        "org_jobs_opened_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Talk share in interviews",
+        "talk_share_median",
+        "talk_share_n",
+        "org_talk_share_median",
+        "org_talk_share_n",
+        True,
+        lambda v: talk_share_phrase(v).replace("Hiring manager spoke", "Spoke"),
+    ),
+    (
+        "Retrospectives",
+        "retrospective_rate",
+        "retrospectives_decided_n",
+        "org_retrospective_rate",
+        "org_retrospectives_decided_n",
+        False,
+        formats.percent,
+    ),
+)
+
+
+def present(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def impact_cell(row: pd.Series, value: str, n: str | None, show, org: bool = False) -> str:
+    """One component of one row as it reads: value and n, or why there is no value."""
+    if value in ("nps", "org_nps") and bool(
+        row.get("org_nps_is_suppressed" if org else "nps_is_suppressed")
+    ):
+        responses = row.get("org_nps_responses_n" if org else "nps_responses_n")
+        small = present(responses)
+        small = small and present(row.get("min_group_size"))
+        small = small and int(responses) < int(row.get("min_group_size"))
+        if small or not present(row.get("min_group_size")):
+            return formats.fewer_than(row.get("min_group_size"), "responses")
+        return "hidden to protect a smaller group"
+    if not present(row.get(value)):
+        return "no data" if n is None or not present(row.get(n)) or row.get(n) == 0 else "—"
+    text = show(float(row[value]))
+    if n is not None and present(row.get(n)):
+        text += f"<br><span style='color:#6b7280'>n = {int(row[n])}</span>"
+    return text
+
+
+def _shade(mine: object, theirs: object, lower_is_better: bool | None) -> str:
+    if lower_is_better is None or not present(mine) or not present(theirs) or mine == theirs:
+        return PLAIN_FILL
+    better = mine < theirs if lower_is_better else mine > theirs
+    return BETTER_FILL if better else WORSE_FILL
+
+
+def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Every component per hiring manager with its n, the organization's row first; a cell is
+    shaded green where the manager does better than the organization, red where worse."""
+    first = frame.iloc[0]
+    names = ["<b>Organization</b>", *frame["hiring_manager_id"].tolist()]
+    columns, fills = [names], [["#f4f6fa", *[PLAIN_FILL] * len(frame)]]
+    for _label, value, n, org_value, org_n, lower, show in IMPACT_COMPONENTS:
+        org_text = impact_cell(first, org_value, org_n, show, org=True)
+        cells = [f"<b>{org_text}</b>"]
+        shades = ["#f4f6fa"]
+        for _, row in frame.iterrows():
+            cells.append(impact_cell(row, value, n, show))
+            shades.append(_shade(row.get(value), row.get(org_value), lower))
+        columns.append(cells)
+        fills.append(shades)
+    headers = ["<b>Hiring manager</b>", *[f"<b>{c[0]}</b>" for c in IMPACT_COMPONENTS]]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=[1.3, *[1] * len(IMPACT_COMPONENTS)],
+            header={
+                "values": headers,
+                "fill_color": "#e5e7eb",
+                "align": "left",
+                "font": {"size": 12, "color": COLORS["text"]},
+            },
+            cells={
+                "values": columns,
+                "fill_color": fills,
+                "align": "left",
+                "height": 38,
+                "font": {"size": 12, "color": COLORS["text"]},
+            },
+            name="Manager hiring impact",
+        )
+    )
+    _layout(figure, "Manager hiring impact", subtitle, 150 + 42 * (len(frame) + 1))
+    return figure
+
+
+def manager_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """One manager's quarters beside the organization's, four components in small multiples."""
+    panels = (
+        (
+            "Time to hire (median days)",
+            "time_to_hire_median_days",
+            "org_time_to_hire_median_days",
+            1,
+        ),
+        ("Quality of hire (mean, 0–100)", "quality_of_hire_mean", "org_quality_of_hire_mean", 1),
+        ("Offer acceptance (%)", "offer_acceptance_rate", "org_offer_acceptance_rate", 100),
+        ("Candidate NPS", "nps", "org_nps", 1),
+    )
+    figure = make_subplots(
+        rows=2, cols=2, subplot_titles=[p[0] for p in panels], vertical_spacing=0.2
+    )
+    quarters = [
+        f"Q{(pd.Timestamp(q).month - 1) // 3 + 1} {pd.Timestamp(q).year}"
+        for q in frame["quarter_start"]
+    ]
+    for i, (title, mine, org, scale) in enumerate(panels):
+        row, col = i // 2 + 1, i % 2 + 1
+        for column, name, color, dash in (
+            (mine, "This hiring manager", COLORS["primary"], "solid"),
+            (org, "Organization", COLORS["muted"], "dash"),
+        ):
+            figure.add_trace(
+                go.Scatter(
+                    x=quarters,
+                    y=frame[column].astype("Float64") * scale,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=i == 0,
+                    mode="lines+markers",
+                    line={"color": color, "width": 3, "dash": dash},
+                    marker={"size": 8},
+                    hovertemplate=f"{name}: %{{y:.0f}}<extra>{title}</extra>",
+                ),
+                row=row,
+                col=col,
+            )
+    _layout(figure, "Hiring manager by quarter", subtitle, 560)
+    figure.update_xaxes(title_text="Quarter", row=2)
+    figure.update_yaxes(title_text="days", row=1, col=1, rangemode="tozero")
+    figure.update_yaxes(title_text="score", row=1, col=2, range=[0, 100])
+    figure.update_yaxes(title_text="%", row=2, col=1, range=[0, 105])
+    figure.update_yaxes(title_text="NPS", row=2, col=2, range=[-100, 100])
+    return figure
+
+
+def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """The manager's openings: open for how long or filled after how long, and the practices."""
+
+    def status(row: pd.Series) -> str:
+        if row["is_open"]:
+            return f"Open for {formats.days(float(row['open_age_days']))}"
+        if present(row["filled_date"]):
+            fill = row["time_to_fill_days"]
+            after = f" after {formats.days(float(fill))}" if present(fill) else ""
+            return f"Filled {formats.long_date(pd.Timestamp(row['filled_date']).date())}{after}"
+        return "Closed unfilled"
+
+    def yes_no(value: object, pending: object = False) -> str:
+        if present(pending) and bool(pending):
+            return "pending"
+        return formats.MISSING if not present(value) else ("yes" if bool(value) else "no")
+
+    kinds = [
+        " (evergreen)" if e else " (template)" if t else ""
+        for e, t in zip(frame["is_evergreen"], frame["is_template"], strict=True)
+    ]
+    values = [
+        [f"{j}{k}" for j, k in zip(frame["job_name"], kinds, strict=True)],
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [
+            formats.long_date(pd.Timestamp(d).date()) if present(d) else formats.MISSING
+            for d in frame["opened_date"]
+        ],
+        [status(row) for _, row in frame.iterrows()],
+        [yes_no(v) for v in frame["licensed_at_open"]],
+        [
+            yes_no(v, p)
+            for v, p in zip(frame["is_intake_on_time"], frame["is_intake_pending"], strict=True)
+        ],
+    ]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=[2, 1.2, 1, 1.6, 0.9, 0.9],
+            header={
+                "values": [
+                    "<b>Job</b>",
+                    "<b>Department</b>",
+                    "<b>Opened</b>",
+                    "<b>Status on the as-of date</b>",
+                    "<b>Licensed at open</b>",
+                    "<b>Intake on time</b>",
+                ],
+                "fill_color": "#e5e7eb",
+                "align": "left",
+            },
+            cells={"values": values, "align": "left", "height": 28},
+            name="Openings",
+        )
+    )
+    _layout(figure, "Their openings", subtitle, 140 + 30 * max(len(frame), 2))
+    return figure

@@ -86,3 +86,24 @@ def chart(spec: ChartSpec, scope: Scope, describe: bool = True) -> None:
                 st.markdown(f"**{takeaway}**")
     if describe and spec.metric is not None:
         st.caption(data.metric_help(spec.metric))
+
+
+def versus_org_tile(
+    label: str,
+    value: str,
+    difference: str | None,
+    lower_is_better: bool,
+    caption: str,
+    help_text: str,
+) -> None:
+    """A manager's value with its difference from the organization's as the delta."""
+    with st.container(border=True):
+        st.metric(
+            label,
+            value,
+            difference,
+            "inverse" if lower_is_better else "normal",
+            help=help_text,
+            delta_description="vs organization" if difference else None,
+        )
+        st.caption(caption)

@@ -687,3 +687,65 @@ def candidate_nps_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
     if scope.source_system != ALL_SOURCES:  # manager ids carry their ATS as a prefix
         frame = frame[frame["cut_value"].str.startswith(f"{scope.source_system}:")]
     return frame.reset_index(drop=True)
+
+
+# --- Hiring managers -----------------------------------------------------------------------
+
+
+def manager_impact(con: Connection, scope: Scope) -> pd.DataFrame:
+    """fct_manager_hiring_impact for the quarter: one row per manager, each with the org's values.
+
+    Manager ids carry their ATS as a prefix, which is how the ATS filter applies.
+    """
+    return _frame(
+        con,
+        f"""
+        select *, {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact
+        where quarter_start = ?
+          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or hiring_manager_id = ?)
+        order by hires_n desc, hiring_manager_id
+        """,
+        (
+            scope.quarter,
+            scope.source_system,
+            scope.source_system,
+            scope.hiring_manager,
+            scope.hiring_manager,
+        ),
+    )
+
+
+def manager_trend(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Every quarter of the chosen manager up to the selected one, beside the org's values."""
+    return _frame(
+        con,
+        f"""
+        select *, {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact
+        where hiring_manager_id = ? and quarter_start < ?
+        order by quarter_start
+        """,
+        (scope.hiring_manager, scope.quarter_end),
+    )
+
+
+def manager_jobs(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The chosen manager's openings with their job's practices, newest first."""
+    return _frame(
+        con,
+        f"""
+        select
+            o.opening_id, o.job_name, o.department, o.source_system,
+            cast(o.opened_at as date) as opened_date, o.is_open, o.open_age_days,
+            cast(o.filled_at as date) as filled_date, o.time_to_fill_days,
+            o.is_evergreen, o.is_template,
+            j.licensed_at_open, j.is_intake_on_time, j.is_intake_pending, j.days_to_intake
+        from main.fct_openings as o
+        left join main.fct_jobs_practices as j on j.job_id = o.job_id
+        where o.hiring_manager_id = ? and {_row_filter("o")}
+        order by o.is_open desc, o.opened_at desc, o.opening_id
+        """,
+        [scope.hiring_manager, *_row_params(scope)],
+    )

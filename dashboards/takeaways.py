@@ -295,3 +295,47 @@ def candidate_nps_by_group(frame: pd.DataFrame, scope: Scope) -> str | None:
     if hidden:
         sentence += f" {formats.count(hidden, 'group is', 'groups are')} too small to show."
     return sentence
+
+
+def manager_impact(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'4 of 11 hiring managers hired faster than the organization's median (26.5 days).'"""
+    both = frame[frame["time_to_hire_median_days"].notna()]
+    org = frame["org_time_to_hire_median_days"].dropna()
+    if both.empty or org.empty:
+        return None
+    org_days = float(org.iloc[0])
+    faster = int((both["time_to_hire_median_days"] < org_days).sum())
+    managers = formats.count(len(both), "hiring manager", "hiring managers")
+    return (
+        f"In {scope.quarter_name}, {faster} of {managers} with hires hired faster than the"
+        f" organization's median time to hire ({formats.days(org_days)})."
+    )
+
+
+def manager_trend(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The latest quarter with a time to hire, against the organization."""
+    known = _known(frame, "time_to_hire_median_days")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    mine, org = float(last["time_to_hire_median_days"]), last["org_time_to_hire_median_days"]
+    quarter = _quarter_name(last["quarter_start"])
+    if pd.isna(org):
+        return f"Median time to hire was {formats.days(mine)} in {quarter}."
+    diff = mine - float(org)
+    if diff == 0:
+        return f"Median time to hire matched the organization in {quarter} ({formats.days(mine)})."
+    return (
+        f"Median time to hire was {formats.days(mine)} in {quarter},"
+        f" {formats.days(abs(diff))} {'slower' if diff > 0 else 'faster'} than the organization."
+    )
+
+
+def manager_jobs(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    still_open = int(frame["is_open"].sum())
+    return (
+        f"{formats.count(len(frame), 'opening', 'openings')} in all,"
+        f" {still_open} still open on the as-of date."
+    )
