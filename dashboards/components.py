@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboards import data, formats, notices
 from dashboards.chart_specs import ChartSpec
-from dashboards.queries import QuarterOverQuarter
+from dashboards.queries import NpsQuarter, QuarterOverQuarter
 from dashboards.scope import Scope
 
 
@@ -107,3 +107,23 @@ def versus_org_tile(
             delta_description="vs organization" if difference else None,
         )
         st.caption(caption)
+
+
+def nps_tile(nps: NpsQuarter, min_size: int | None, help_text: str, scope: Scope) -> None:
+    """Candidate NPS of the quarter, or 'fewer than N responses' when the cell is suppressed."""
+    with st.container(border=True):
+        if nps.suppressed:
+            st.metric("Candidate NPS", formats.fewer_than(min_size, "responses"), help=help_text)
+            st.caption(f"{scope.quarter_name}: too few responses to show a score")
+            return
+        st.metric(
+            "Candidate NPS",
+            formats.nps(nps.current),
+            None if nps.change is None else f"{nps.change:+.0f} points",
+            help=help_text,
+            delta_description=f"vs {scope.previous_quarter_name}"
+            if nps.change is not None
+            else None,
+        )
+        responses = formats.count(nps.responses_n, "response", "responses")
+        st.caption(f"{responses} in {scope.quarter_name}")

@@ -26,21 +26,8 @@ if specs.NPS_TREND.unsupported(scope):
             )
 else:
     nps = data.fetch(queries.candidate_nps_quarter, scope)
-    with tiles[0], st.container(border=True):
-        if nps.suppressed:
-            st.metric("Candidate NPS", formats.fewer_than(min_size, "responses"), help=help_text)
-            st.caption(f"{scope.quarter_name}: too few responses to show a score")
-        else:
-            st.metric(
-                "Candidate NPS",
-                formats.nps(nps.current),
-                None if nps.change is None else f"{nps.change:+.0f} points",
-                help=help_text,
-                delta_description=f"vs {scope.previous_quarter_name}",
-            )
-            st.caption(
-                f"{formats.count(nps.responses_n, 'response', 'responses')} in {scope.quarter_name}"
-            )
+    with tiles[0]:
+        components.nps_tile(nps, min_size, help_text, scope)
     with tiles[1], st.container(border=True):
         st.metric("Response rate", formats.percent(nps.response_rate), help=help_text)
         st.caption(f"Surveys sent in {scope.quarter_name} that were answered")

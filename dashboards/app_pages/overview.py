@@ -18,51 +18,110 @@ st.caption(
     + (f" to date (the data runs to {as_of})" if quarter_running else f" · data as of {as_of}")
 )
 
-tiles = st.columns(4)
-with tiles[0]:
-    components.quarter_tile(
-        "Time to hire (median)",
-        data.fetch(queries.time_to_hire_quarter, scope),
-        formats.days,
-        formats.day_change,
-        ("hire", "hires"),
-        data.metric_help("time_to_hire"),
-        lower_is_better=True,
-        scope=scope,
-    )
-with tiles[1]:
-    components.quarter_tile(
-        "Time to fill (median)",
-        data.fetch(queries.time_to_fill_quarter, scope),
-        formats.days,
-        formats.day_change,
-        ("opening filled", "openings filled"),
-        data.metric_help("time_to_fill"),
-        lower_is_better=True,
-        scope=scope,
-    )
-with tiles[2]:
-    components.quarter_tile(
-        "Offer acceptance",
-        data.fetch(queries.offer_acceptance_quarter, scope),
-        formats.percent,
-        formats.point_change,
-        ("offer resolved", "offers resolved"),
-        data.metric_help("offer_acceptance_rate"),
-        lower_is_better=False,
-        scope=scope,
-    )
-with tiles[3], st.container(border=True):
-    openings = data.fetch(queries.open_openings, scope)
-    st.metric(
-        "Open openings",
-        f"{openings.count}",
-        f"median age {formats.days(openings.median_age_days)}" if openings.count else None,
-        "off",
-        help=data.metric_help("open_opening_age"),
-        delta_arrow="off",
-    )
-    st.caption(f"On {as_of}, the as-of date")
+# Every tile reads a KPI table cut by department and ATS; only candidate NPS is also cut by
+# hiring manager (and not by ATS). A tile that cannot answer the filters says so.
+per_manager = "Kept by department and ATS only: see Hiring managers."
+tiles = st.columns(7)
+
+
+def kpi_tile(column, label, query, show, show_change, counted, metric, lower_is_better):
+    with column:
+        if scope.has_manager:
+            components.unavailable_tile(label, per_manager, data.metric_help(metric))
+        else:
+            components.quarter_tile(
+                label,
+                data.fetch(query, scope),
+                show,
+                show_change,
+                counted,
+                data.metric_help(metric),
+                lower_is_better=lower_is_better,
+                scope=scope,
+            )
+
+
+kpi_tile(
+    tiles[0],
+    "Time to hire (median)",
+    queries.time_to_hire_quarter,
+    formats.days,
+    formats.day_change,
+    ("hire", "hires"),
+    "time_to_hire",
+    lower_is_better=True,
+)
+kpi_tile(
+    tiles[1],
+    "Time to fill (median)",
+    queries.time_to_fill_quarter,
+    formats.days,
+    formats.day_change,
+    ("opening filled", "openings filled"),
+    "time_to_fill",
+    lower_is_better=True,
+)
+kpi_tile(
+    tiles[2],
+    "Offer acceptance",
+    queries.offer_acceptance_quarter,
+    formats.percent,
+    formats.point_change,
+    ("offer resolved", "offers resolved"),
+    "offer_acceptance_rate",
+    lower_is_better=False,
+)
+with tiles[3]:
+    if scope.has_manager:
+        components.unavailable_tile(
+            "Open openings", per_manager, data.metric_help("open_opening_age")
+        )
+    else:
+        with st.container(border=True):
+            openings = data.fetch(queries.open_openings, scope)
+            st.metric(
+                "Open openings",
+                f"{openings.count}",
+                f"median age {formats.days(openings.median_age_days)}" if openings.count else None,
+                "off",
+                help=data.metric_help("open_opening_age"),
+                delta_arrow="off",
+            )
+            st.caption(f"On {as_of}, the as-of date")
+kpi_tile(
+    tiles[4],
+    "Quality of hire (mean)",
+    queries.quality_of_hire_quarter,
+    lambda value: formats.MISSING if value is None else f"{value:.0f} / 100",
+    lambda change: f"{change:+.0f} pts",
+    ("hire scored", "hires scored"),
+    "quality_of_hire",
+    lower_is_better=False,
+)
+with tiles[5]:
+    if specs.NPS_TREND.unsupported(scope):
+        components.unavailable_tile(
+            "Candidate NPS",
+            "Survey results are not kept per ATS in the snapshot.",
+            data.metric_help("candidate_nps"),
+        )
+    else:
+        components.nps_tile(
+            data.fetch(queries.candidate_nps_quarter, scope),
+            data.min_group_size(),
+            data.metric_help("candidate_nps"),
+            scope,
+        )
+kpi_tile(
+    tiles[6],
+    "License to Hire coverage",
+    queries.license_coverage_quarter,
+    formats.percent,
+    formats.point_change,
+    ("job opened", "jobs opened"),
+    "licensed_at_open",
+    lower_is_better=False,
+)
 
 left, right = st.columns(2)
 with left:
