@@ -274,7 +274,13 @@ def source_of_hire(frame: pd.DataFrame, subtitle: str) -> go.Figure:
 
 # --- Funnel & speed -----------------------------------------------------------------------
 
-AGE_BAND_COLORS = ["#dbe7f8", "#9cc0ef", "#5b8fd9", "#1f5fbf", "#0b2f66"]
+AGE_BAND_COLORS = ["#9cc0ef", "#5b8fd9", "#1f5fbf", "#e08a1e", "#b45309"]  # older: warmer
+
+
+def _count_axis(figure: go.Figure, largest: float, **where) -> None:
+    """Whole-number ticks on a count axis, however small the counts."""
+    step = max(1, int(largest // 5) + (1 if largest % 5 else 0)) if largest > 5 else 1
+    figure.update_xaxes(tick0=0, dtick=step, rangemode="tozero", **where)
 
 
 def stage_aging(frame: pd.DataFrame, subtitle: str) -> go.Figure:
@@ -300,9 +306,11 @@ def stage_aging(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             )
         )
     _layout(figure, "Stage aging of open applications", subtitle, 100 + 48 * max(len(labels), 3))
-    figure.update_layout(barmode="stack")
+    figure.update_layout(barmode="stack", legend_traceorder="normal")
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title_text="Applications waiting in the stage (count)", tickformat=",d")
+    figure.update_xaxes(title_text="Applications waiting in the stage (count)")
+    totals = frame.groupby("canonical_stage")["open_stays_n"].sum()
+    _count_axis(figure, float(totals.max()) if len(totals) else 1.0)
     return figure
 
 
@@ -344,7 +352,7 @@ def _duration_by_department(
     figure.update_yaxes(autorange="reversed", title_text=None)
     largest = pd.concat([frame["median_days"], frame["p75_days"]]).dropna()
     top = 10.0 if largest.empty else float(largest.max())
-    figure.update_xaxes(title_text="days", range=[0, top * 1.35])
+    figure.update_xaxes(title_text="days", range=[0, top * 1.6])
     return figure
 
 
@@ -358,7 +366,7 @@ def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     return _duration_by_department(
         frame,
         "openings_filled_n",
-        ("opening filled", "openings filled"),
+        ("filled", "filled"),
         "Time to fill by department",
         subtitle,
     )
@@ -409,7 +417,8 @@ def declined_offer_reasons(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     )
     _layout(figure, "Why offers were declined", subtitle, 100 + 40 * max(len(frame), 3))
     figure.update_yaxes(autorange="reversed", title_text=None)
-    figure.update_xaxes(title_text="Declined offers (count)", tickformat=",d", rangemode="tozero")
+    figure.update_xaxes(title_text="Declined offers (count)")
+    _count_axis(figure, float(frame["offers_declined"].max()) if len(frame) else 1.0)
     figure.update_layout(showlegend=False)
     return figure
 
@@ -649,7 +658,11 @@ def candidate_nps_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         title_text="NPS (−100 to +100)", range=[-105, 105], zeroline=True, secondary_y=False
     )
     figure.update_yaxes(
-        title_text="Response rate (%)", range=[0, 100], showgrid=False, secondary_y=True
+        title_text="Response rate (%)",
+        range=[0, 100],
+        showgrid=False,
+        tickmode="auto",
+        secondary_y=True,
     )
     figure.update_layout(hovermode="x unified")
     return figure
@@ -661,12 +674,14 @@ def _nps_by(frame: pd.DataFrame, title: str, subtitle: str, label) -> go.Figure:
     notes = [_suppressed_text(row) for _, row in frame.iterrows()]
     figure = go.Figure(
         go.Bar(
-            x=values,
+            # A suppressed cell has no value: a zero-length bar carries its note instead.
+            x=values.fillna(0),
             y=labels,
             orientation="h",
             name="Candidate NPS",
             marker_color=[
-                COLORS["primary"] if not pd.isna(v) and v >= 0 else "#b45309" for v in values
+                SUPPRESSED_COLOR if pd.isna(v) else COLORS["primary"] if v >= 0 else "#b45309"
+                for v in values
             ],
             customdata=frame["responses_n"],
             text=[
@@ -792,13 +807,13 @@ IMPACT_COMPONENTS = (
         formats.percent,
     ),
     (
-        "Talk share in interviews",
+        "Hiring manager spoke",
         "talk_share_median",
         "talk_share_n",
         "org_talk_share_median",
         "org_talk_share_n",
         True,
-        lambda v: talk_share_phrase(v).replace("Hiring manager spoke", "Spoke"),
+        lambda v: f"{v:.0%} of the time",
     ),
     (
         "Retrospectives",
@@ -861,7 +876,7 @@ def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     headers = ["<b>Hiring manager</b>", *[f"<b>{c[0]}</b>" for c in IMPACT_COMPONENTS]]
     figure = go.Figure(
         go.Table(
-            columnwidth=[1.3, *[1] * len(IMPACT_COMPONENTS)],
+            columnwidth=[2.4, 0.6, *[1] * (len(IMPACT_COMPONENTS) - 1)],
             header={
                 "values": headers,
                 "fill_color": "#e5e7eb",

@@ -85,7 +85,19 @@ def chart(spec: ChartSpec, scope: Scope, describe: bool = True) -> None:
             if takeaway:
                 st.markdown(f"**{takeaway}**")
     if describe and spec.metric is not None:
-        st.caption(data.metric_help(spec.metric))
+        description(data.metric_help(spec.metric))
+
+
+LONG_DESCRIPTION = 600  # characters: longer descriptions fold away under their title
+
+
+def description(help_text: str) -> None:
+    """A metric's description beneath its chart; a long one (a mart's choices) folds away."""
+    if len(help_text) <= LONG_DESCRIPTION:
+        st.caption(help_text)
+    else:
+        with st.expander("How these numbers are defined"):
+            st.markdown(help_text)
 
 
 def versus_org_tile(

@@ -46,4 +46,4 @@ with left:
     components.chart(specs.NPS_BY_DEPARTMENT, scope, describe=False)
 with right:
     components.chart(specs.NPS_BY_MANAGER, scope, describe=False)
-st.caption(help_text)
+components.description(help_text)

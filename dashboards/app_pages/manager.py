@@ -96,4 +96,4 @@ else:
 
 components.chart(specs.MANAGER_TREND, scope, describe=False)
 components.chart(specs.MANAGER_JOBS, scope, describe=False)
-st.caption(help_text)
+components.description(help_text)

@@ -21,7 +21,7 @@ st.caption(
 # Every tile reads a KPI table cut by department and ATS; only candidate NPS is also cut by
 # hiring manager (and not by ATS). A tile that cannot answer the filters says so.
 per_manager = "Kept by department and ATS only: see Hiring managers."
-tiles = st.columns(7)
+tiles = [*st.columns(4), *st.columns(4)[:3]]  # speed, then quality and practices
 
 
 def kpi_tile(column, label, query, show, show_change, counted, metric, lower_is_better):

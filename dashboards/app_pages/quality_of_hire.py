@@ -83,4 +83,4 @@ with left:
     components.chart(specs.QUALITY_BY_DEPARTMENT, scope, describe=False)
 with right:
     components.chart(specs.QUALITY_DISTRIBUTION, scope, describe=False)
-st.caption(help_text)
+components.description(help_text)
