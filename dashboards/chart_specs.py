@@ -29,6 +29,8 @@ FILTER_NAMES = {
     MANAGER: "hiring manager",
 }
 
+MANAGER_POINTER = " The Hiring managers pages show each manager's numbers."
+
 
 @dataclass(frozen=True)
 class ChartSpec:
@@ -50,15 +52,13 @@ class ChartSpec:
         return scope.active_filters - self.cuts - {QUARTER}
 
     def unsupported_reason(self, scope: Scope) -> str:
-        missing = ", ".join(sorted(FILTER_NAMES[name] for name in self.unsupported(scope)))
-        held = ", ".join(FILTER_NAMES[name] for name in sorted(self.cuts - {QUARTER}))
+        order = [DEPARTMENT, ATS, MANAGER]
+        missing = " or ".join(FILTER_NAMES[f] for f in order if f in self.unsupported(scope))
+        held = " and ".join(FILTER_NAMES[f] for f in order if f in self.cuts)
+        pointer = MANAGER_POINTER if MANAGER in self.unsupported(scope) else ""
         return (
-            f"not available for one {missing}: the snapshot holds it by {held or 'quarter'} only."
-            + (
-                " The Hiring managers pages show each manager's numbers."
-                if MANAGER in self.unsupported(scope)
-                else ""
-            )
+            f"not available for one {missing}: the snapshot holds it by {held or 'quarter'}"
+            f" only.{pointer}"
         )
 
     def build(self, connection: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure | None:
