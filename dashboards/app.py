@@ -57,7 +57,7 @@ page = st.navigation(
 )
 
 try:
-    sidebar.render(data.snapshot_info())
+    sidebar.render(data.snapshot_info(), page)
     page.run()
 except data.PublishedDataMissing as missing:
     notices.no_snapshot(missing.path)

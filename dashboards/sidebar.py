@@ -7,9 +7,10 @@ default is left out of the URL. Reset puts every filter back to its default.
 
 from __future__ import annotations
 
-from datetime import date
+import html
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboards import data, formats
 from dashboards.periods import quarter_label, quarter_start
@@ -21,16 +22,13 @@ QUARTER_KEY = "quarter"
 URL = "query-params"
 
 
-def _reset(default_quarter: date) -> None:
-    """Every filter back to its default; bound filters at their default leave the URL."""
-    st.session_state[DEPARTMENT_KEY] = data.ALL_DEPARTMENTS
-    st.session_state[SOURCE_KEY] = data.ALL_SOURCES
-    st.session_state[MANAGER_KEY] = data.ALL_MANAGERS
-    st.session_state[QUARTER_KEY] = default_quarter
+def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
+    """Quarter, department, ATS and hiring manager filters, a reset, then data freshness.
 
-
-def render(info: data.SnapshotInfo) -> None:
-    """Quarter, department, ATS and hiring manager filters, a reset, then data freshness."""
+    `page` is the page being shown: Reset opens it again without a query string. (A
+    callback setting the widgets back left the old parameters in the address bar in
+    Streamlit 1.67, so a link copied after a reset opened the old view.)
+    """
     default_quarter = quarter_start(info.as_of_date)
     with st.sidebar:
         quarters = data.quarters(info.as_of_date)
@@ -59,19 +57,21 @@ def render(info: data.SnapshotInfo) -> None:
             help="Pseudonymous ids, as the snapshot holds them. Numbers only kept by"
             " department and ATS say so instead of showing the whole company.",
         )
-        st.button(
-            "Reset filters",
-            icon=":material/restart_alt:",
-            on_click=_reset,
-            args=(default_quarter,),
-            help="Back to all departments, ATSs and hiring managers in the latest quarter."
-            " The address bar holds the filters: copy it to share this view.",
+        st.markdown(reset_link(page), unsafe_allow_html=True)
+        st.caption(
+            "The address bar holds these filters: copy it to share this view.",
         )
         st.divider()
         st.markdown("**Data freshness**")
         st.caption(f"Data as of {formats.long_date(info.as_of_date)}")
         if info.published_at is not None:
             st.caption(f"Refreshed {formats.timestamp(info.published_at)}")
+
+
+def reset_link(page: StreamlitPage | None) -> str:
+    """A link to the page without a query string: every filter back to its default."""
+    href = f"./{page.url_path}" if page is not None else "./"
+    return f'<a href="{html.escape(href)}" target="_self" class="hiring-reset">↺ Reset filters</a>'
 
 
 def current_scope() -> data.Scope:

@@ -14,7 +14,7 @@ as_of = formats.long_date(info.as_of_date)
 quarter_running = scope.quarter <= info.as_of_date < scope.quarter_end
 st.title("Overview")
 st.caption(
-    f"{scope.department} · {scope.quarter_name}"
+    scope.label
     + (f" to date (the data runs to {as_of})" if quarter_running else f" · data as of {as_of}")
 )
 
