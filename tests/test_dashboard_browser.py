@@ -26,6 +26,7 @@ from dashboards.settings import PUBLISHED_DB_ENV
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -74,7 +75,9 @@ def serving(published_db: Path, folder: Path) -> Iterator[str]:
     """The dashboard server on a free port, stopped however the test ends."""
     port = free_port()
     log = folder / f"streamlit-{port}.log"
-    env = {**os.environ, PUBLISHED_DB_ENV: str(published_db)}
+    # The server imports this checkout's `dashboards`, whichever copy the venv has installed.
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, PUBLISHED_DB_ENV: str(published_db), "PYTHONPATH": path}
     with log.open("w") as output:
         server = subprocess.Popen(
             streamlit_command(published_db, port),
