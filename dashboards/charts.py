@@ -938,7 +938,10 @@ def manager_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
                 row=row,
                 col=col,
             )
-    _layout(figure, "Hiring manager by quarter", subtitle, 560)
+    _layout(figure, "Hiring manager by quarter", subtitle, 640)
+    # Below the panels: their titles sit where the legend would.
+    figure.update_layout(legend={"y": -0.14, "yanchor": "top"})
+    figure.update_annotations(font_size=14)
     figure.update_xaxes(title_text="Quarter", row=2)
     figure.update_yaxes(title_text="days", row=1, col=1, rangemode="tozero")
     figure.update_yaxes(title_text="score", row=1, col=2, range=[0, 100])
@@ -947,8 +950,17 @@ def manager_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     return figure
 
 
+MANAGER_JOBS_SHOWN = 15
+
+
 def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
-    """The manager's openings: open for how long or filled after how long, and the practices."""
+    """The manager's openings: open for how long or filled after how long, and the practices.
+
+    Open openings come first, then the most recent; past MANAGER_JOBS_SHOWN rows a last
+    row says how many more there are.
+    """
+    hidden = max(len(frame) - MANAGER_JOBS_SHOWN, 0)
+    frame = frame.head(MANAGER_JOBS_SHOWN)
 
     def status(row: pd.Series) -> str:
         if row["is_open"]:
@@ -1001,5 +1013,10 @@ def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             name="Openings",
         )
     )
-    _layout(figure, "Their openings", subtitle, 140 + 30 * max(len(frame), 2))
+    if hidden:
+        figure.data[0].cells.values = [
+            [*column, f"… and {hidden} earlier" if i == 0 else ""]
+            for i, column in enumerate(values)
+        ]
+    _layout(figure, "Their openings", subtitle, 160 + 44 * (max(len(frame), 2) + bool(hidden)))
     return figure
