@@ -688,11 +688,26 @@ def _nps_by(frame: pd.DataFrame, title: str, subtitle: str, label) -> go.Figure:
                 note if note else f"{formats.nps(float(v))}  ({int(n)} responses)"
                 for v, n, note in zip(values, frame["responses_n"], notes, strict=True)
             ],
-            textposition="outside",
+            # A suppressed cell's note is drawn by the trace below, right of the zero line.
+            textposition=["none" if note else "outside" for note in notes],
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
+    hidden = [(label, note) for label, note in zip(labels, notes, strict=True) if note]
+    if hidden:
+        figure.add_trace(
+            go.Scatter(
+                x=[0] * len(hidden),
+                y=[label for label, _ in hidden],
+                name="Not shown",
+                mode="text",
+                text=[f"  {note}" for _, note in hidden],
+                textposition="middle right",
+                textfont={"color": SUPPRESSED_COLOR},
+                hoverinfo="skip",
+            )
+        )
     _layout(figure, title, subtitle, 110 + 40 * max(len(frame), 3))
     figure.update_yaxes(autorange="reversed", title_text=None)
     figure.update_xaxes(title_text="Candidate NPS (−100 to +100)", range=[-140, 140], zeroline=True)
@@ -807,13 +822,13 @@ IMPACT_COMPONENTS = (
         formats.percent,
     ),
     (
-        "Hiring manager spoke",
+        "Hiring manager spoke (% of the time)",
         "talk_share_median",
         "talk_share_n",
         "org_talk_share_median",
         "org_talk_share_n",
         True,
-        lambda v: f"{v:.0%} of the time",
+        formats.percent,
     ),
     (
         "Retrospectives",
@@ -876,7 +891,7 @@ def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     headers = ["<b>Hiring manager</b>", *[f"<b>{c[0]}</b>" for c in IMPACT_COMPONENTS]]
     figure = go.Figure(
         go.Table(
-            columnwidth=[2.4, 0.6, *[1] * (len(IMPACT_COMPONENTS) - 1)],
+            columnwidth=[2.4, 0.6, *[1] * (len(IMPACT_COMPONENTS) - 2), 1.3],
             header={
                 "values": headers,
                 "fill_color": "#e5e7eb",
@@ -893,7 +908,7 @@ def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             name="Manager hiring impact",
         )
     )
-    _layout(figure, "Manager hiring impact", subtitle, 150 + 42 * (len(frame) + 1))
+    _layout(figure, "Manager hiring impact", subtitle, 170 + 62 * (len(frame) + 1))
     return figure
 
 
