@@ -710,7 +710,8 @@ def _nps_by(frame: pd.DataFrame, title: str, subtitle: str, label) -> go.Figure:
         )
     _layout(figure, title, subtitle, 110 + 40 * max(len(frame), 3))
     figure.update_yaxes(autorange="reversed", title_text=None)
-    figure.update_xaxes(title_text="Candidate NPS (−100 to +100)", range=[-140, 140], zeroline=True)
+    # Room right of zero for the notes of suppressed cells.
+    figure.update_xaxes(title_text="Candidate NPS (−100 to +100)", range=[-150, 190], zeroline=True)
     figure.update_layout(showlegend=False)
     return figure
 
