@@ -270,3 +270,769 @@ def source_of_hire(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     figure.update_xaxes(title_text="Share of hires (%)", range=[0, largest * 1.3])
     figure.update_layout(showlegend=False)
     return figure
+
+
+# --- Funnel & speed -----------------------------------------------------------------------
+
+AGE_BAND_COLORS = ["#9cc0ef", "#5b8fd9", "#1f5fbf", "#e08a1e", "#b45309"]  # older: warmer
+
+
+def _count_axis(figure: go.Figure, largest: float, **where) -> None:
+    """Whole-number ticks on a count axis, however small the counts."""
+    step = max(1, int(largest // 5) + (1 if largest % 5 else 0)) if largest > 5 else 1
+    figure.update_xaxes(tick0=0, dtick=step, rangemode="tozero", **where)
+
+
+def stage_aging(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Open stage stays on the as-of date by canonical stage, stacked by how long they have waited.
+
+    `frame`: canonical_stage, canonical_stage_order, age_band, age_band_order, open_stays_n.
+    """
+    stages = frame.sort_values("canonical_stage_order")["canonical_stage"].drop_duplicates()
+    labels = [stage_label(stage) for stage in stages]
+    figure = go.Figure()
+    bands = frame.sort_values("age_band_order")[["age_band", "age_band_order"]].drop_duplicates()
+    for band, order in bands.itertuples(index=False):
+        rows = frame[frame["age_band"] == band].set_index("canonical_stage")
+        counts = [int(rows["open_stays_n"].get(stage, 0)) for stage in stages]
+        figure.add_trace(
+            go.Bar(
+                x=counts,
+                y=labels,
+                orientation="h",
+                name=band,
+                marker_color=AGE_BAND_COLORS[min(int(order), len(AGE_BAND_COLORS) - 1)],
+                hovertemplate=f"%{{y}}: %{{x}} open for {band}<extra></extra>",
+            )
+        )
+    _layout(figure, "Stage aging of open applications", subtitle, 100 + 48 * max(len(labels), 3))
+    figure.update_layout(barmode="stack", legend_traceorder="normal")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="Applications waiting in the stage (count)")
+    totals = frame.groupby("canonical_stage")["open_stays_n"].sum()
+    _count_axis(figure, float(totals.max()) if len(totals) else 1.0)
+    return figure
+
+
+def _duration_by_department(
+    frame: pd.DataFrame, n_column: str, n_label: str, title: str, subtitle: str
+) -> go.Figure:
+    """Median (bar) and 75th percentile (marker) days per department for one quarter."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=frame["median_days"],
+            y=frame["department"],
+            orientation="h",
+            name="Median",
+            marker_color=COLORS["primary"],
+            customdata=frame[n_column],
+            text=[
+                f"{formats.days(value)}  ({formats.count(int(n), *n_label)})"
+                for value, n in zip(frame["median_days"], frame[n_column], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: median %{{x:.1~f}} days (%{{customdata}} {n_label[1]})"
+            "<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=frame["p75_days"],
+            y=frame["department"],
+            mode="markers",
+            name="75th percentile",
+            marker={"color": COLORS["secondary"], "size": 12, "symbol": "line-ns-open"},
+            marker_line_width=3,
+            hovertemplate="%{y}: 75th percentile %{x:.1~f} days<extra></extra>",
+        )
+    )
+    _layout(figure, title, subtitle, 120 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    largest = pd.concat([frame["median_days"], frame["p75_days"]]).dropna()
+    top = 10.0 if largest.empty else float(largest.max())
+    figure.update_xaxes(title_text="days", range=[0, top * 1.6])
+    return figure
+
+
+def time_to_hire_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_by_department(
+        frame, "hires_n", ("hire", "hires"), "Time to hire by department", subtitle
+    )
+
+
+def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_by_department(
+        frame,
+        "openings_filled_n",
+        ("filled", "filled"),
+        "Time to fill by department",
+        subtitle,
+    )
+
+
+def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Every opening still open on the as-of date, oldest first, with its age in days."""
+    labels = [
+        f"{job} · {department}"
+        for job, department in zip(frame["job_name"], frame["department"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=frame["open_age_days"],
+            y=labels,
+            orientation="h",
+            name="Days open",
+            marker_color=COLORS["pending"],
+            text=[formats.days(float(age)) for age in frame["open_age_days"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=frame["hiring_manager_id"].fillna("no hiring manager"),
+            hovertemplate="%{y}: open %{x} days (hiring manager %{customdata})<extra></extra>",
+        )
+    )
+    _layout(figure, "Open openings by age", subtitle, 100 + 30 * max(len(frame), 4))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    top = float(frame["open_age_days"].max()) if len(frame) else 10.0
+    figure.update_xaxes(title_text="Days open on the as-of date", range=[0, top * 1.2])
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def declined_offer_reasons(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Declined offers by the reason recorded when the application ended, most frequent first."""
+    figure = go.Figure(
+        go.Bar(
+            x=frame["offers_declined"],
+            y=frame["reason"],
+            orientation="h",
+            name="Declined offers",
+            marker_color=COLORS["muted"],
+            text=frame["offers_declined"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x} declined offers<extra></extra>",
+        )
+    )
+    _layout(figure, "Why offers were declined", subtitle, 100 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text="Declined offers (count)")
+    _count_axis(figure, float(frame["offers_declined"].max()) if len(frame) else 1.0)
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+# --- Quality of hire ------------------------------------------------------------------------
+
+QUALITY_COMPONENTS = (
+    ("quality_of_hire_mean", "Quality of hire", COLORS["primary"]),
+    ("performance_mean", "Performance", "#5b8fd9"),
+    ("retention_mean", "Retention (1 year)", "#9cc0ef"),
+    ("manager_satisfaction_mean", "Manager satisfaction", "#c3cad5"),
+)
+
+
+def _quarter_name(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Mean score and each component's mean by start quarter; a young cohort reads as censored."""
+    labels = [
+        f"{_quarter_name(q)}<br>{int(s)} scored · {int(c)} censored"
+        for q, s, c in zip(frame["quarter"], frame["scored_n"], frame["censored_n"], strict=True)
+    ]
+    figure = go.Figure()
+    for column, name, color in QUALITY_COMPONENTS:
+        values = frame[column].astype("Float64")
+        figure.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker_color=color,
+                text=["" if pd.isna(v) else f"{v:.0f}" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{name}: %{{y:.0f}} / 100<extra></extra>",
+            )
+        )
+    _layout(figure, "Quality of hire by start quarter", subtitle)
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(title_text="Score (0–100)", range=[0, 110])
+    figure.update_xaxes(title_text="Start quarter (hires scored · still censored)")
+    return figure
+
+
+def quality_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """The quarter's mean score and components per department, the organization first."""
+    labels = [
+        f"{d} ({int(s)} scored)"
+        for d, s in zip(frame["department"], frame["scored_n"], strict=True)
+    ]
+    figure = go.Figure()
+    for column, name, color in QUALITY_COMPONENTS:
+        values = frame[column].astype("Float64")
+        figure.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=name,
+                marker_color=color,
+                hovertemplate=f"%{{y}}: {name} %{{x:.0f}} / 100<extra></extra>",
+            )
+        )
+    _layout(figure, "Quality of hire by department", subtitle, 140 + 70 * max(len(frame), 2))
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text="Score (0–100)", range=[0, 100])
+    return figure
+
+
+def retention_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """90-day and 1-year retention by start quarter, each over the hires whose window is over."""
+    quarters = [_quarter_name(q) for q in frame["quarter"]]
+    figure = go.Figure()
+    for column, n_column, name, color, dash in (
+        (
+            "retention_90d_rate",
+            "retention_90d_known_n",
+            "90-day retention",
+            COLORS["primary"],
+            None,
+        ),
+        ("retention_365d_rate", "retention_n", "1-year retention", COLORS["secondary"], "dash"),
+    ):
+        rate = frame[column].astype("Float64") * 100
+        figure.add_trace(
+            go.Scatter(
+                x=quarters,
+                y=rate,
+                customdata=frame[n_column],
+                name=name,
+                mode="lines+markers",
+                line={"color": color, "width": 3, "dash": dash},
+                marker={"size": 9},
+                connectgaps=False,
+                hovertemplate=f"{name}: %{{y:.0f}}% of %{{customdata}} hires<extra></extra>",
+            )
+        )
+    _layout(figure, "Retention by start quarter", subtitle)
+    figure.update_yaxes(title_text="Still employed (%)", range=[0, 105])
+    figure.update_xaxes(title_text="Start quarter (a gap: nobody's window is over yet)")
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def censored_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Hires per start quarter with a score beside those whose score can still become known."""
+    quarters = [_quarter_name(q) for q in frame["quarter"]]
+    figure = go.Figure()
+    for column, name, color in (
+        ("scored_n", "Scored", COLORS["primary"]),
+        ("censored_n", "Censored (too early to score)", COLORS["pending"]),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=quarters,
+                y=frame[column],
+                name=name,
+                marker_color=color,
+                text=frame[column],
+                textposition="inside",
+                hovertemplate=f"{name}: %{{y}} hires<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=quarters,
+            y=frame["hires_n"],
+            name="Hires who started",
+            mode="markers+text",
+            marker={"symbol": "line-ew-open", "size": 26, "color": COLORS["text"]},
+            marker_line_width=2,
+            text=[f"{int(n)} hires" for n in frame["hires_n"]],
+            textposition="top center",
+            cliponaxis=False,
+            hovertemplate="%{y} hires started<extra></extra>",
+        )
+    )
+    _layout(figure, "Scored and censored hires by start quarter", subtitle)
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text="Hires (count)", tickformat=",d", rangemode="tozero")
+    figure.update_xaxes(title_text="Start quarter")
+    return figure
+
+
+def quality_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """How scored hires spread over the 0–100 scale, in bands of 10 points."""
+    figure = go.Figure(
+        go.Histogram(
+            x=frame["quality_of_hire"],
+            xbins={"start": 0, "end": 100.0001, "size": 10},
+            name="Hires scored",
+            marker_color=COLORS["primary"],
+            marker_line={"color": "white", "width": 1},
+            hovertemplate="Score %{x}: %{y} hires<extra></extra>",
+        )
+    )
+    _layout(figure, "Distribution of quality of hire", subtitle)
+    figure.update_xaxes(title_text="Quality of hire (0–100)", range=[0, 100], dtick=10)
+    figure.update_yaxes(title_text="Hires (count)", tickformat=",d", rangemode="tozero")
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+# --- Candidate experience ------------------------------------------------------------------
+
+SUPPRESSED_COLOR = "#9ca3af"
+
+
+def _suppressed_text(row: pd.Series) -> str:
+    if bool(row.get("is_suppressed")) and not bool(row.get("is_complementary_suppressed")):
+        return formats.fewer_than(row.get("min_group_size"), "responses")
+    if bool(row.get("is_suppressed")):
+        # Enough responses, hidden so a smaller group cannot be worked out from the total.
+        return "hidden to protect a smaller group"
+    return ""
+
+
+def candidate_nps_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Monthly NPS (-100 to +100) with the response rate behind it; small months say so."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    rate = frame["response_rate"].astype("Float64") * 100
+    figure.add_trace(
+        go.Bar(
+            x=frame["month"],
+            y=rate,
+            name="Response rate",
+            marker_color=COLORS["secondary"],
+            opacity=0.45,
+            customdata=frame["surveys_sent_n"],
+            hovertemplate="Response rate: %{y:.0f}% of %{customdata} surveys<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    values = frame["nps"].astype("Float64")
+    notes = [_suppressed_text(row) for _, row in frame.iterrows()]
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=values,
+            customdata=frame["responses_n"],
+            name="Candidate NPS",
+            mode="lines+markers+text",
+            text=["" if pd.isna(v) else formats.nps(float(v)) for v in values],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": COLORS["primary"], "width": 3},
+            marker={"size": 8},
+            hovertemplate="NPS %{y:+.0f} (%{customdata} responses)<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    hidden = [(month, note) for month, note in zip(frame["month"], notes, strict=True) if note]
+    if hidden:
+        figure.add_trace(
+            go.Scatter(
+                x=[month for month, _ in hidden],
+                y=[0] * len(hidden),
+                name="Not shown",
+                mode="markers+text",
+                marker={"symbol": "circle-open", "size": 10, "color": SUPPRESSED_COLOR},
+                text=[note for _, note in hidden],
+                textposition="bottom center",
+                textfont={"color": SUPPRESSED_COLOR, "size": 11},
+                hovertemplate="%{text}<extra></extra>",
+            ),
+            secondary_y=False,
+        )
+    _layout(figure, "Candidate NPS by month", subtitle)
+    _month_axis(
+        figure, "Month of the response (response rate: month the survey was sent)", frame["month"]
+    )
+    figure.update_yaxes(
+        title_text="NPS (−100 to +100)", range=[-105, 105], zeroline=True, secondary_y=False
+    )
+    figure.update_yaxes(
+        title_text="Response rate (%)",
+        range=[0, 100],
+        showgrid=False,
+        tickmode="auto",
+        secondary_y=True,
+    )
+    figure.update_layout(hovermode="x unified")
+    return figure
+
+
+def _nps_by(frame: pd.DataFrame, title: str, subtitle: str, label) -> go.Figure:
+    values = frame["nps"].astype("Float64")
+    labels = [label(value) for value in frame["cut_value"]]
+    notes = [_suppressed_text(row) for _, row in frame.iterrows()]
+    figure = go.Figure(
+        go.Bar(
+            # A suppressed cell has no value: a zero-length bar carries its note instead.
+            x=values.fillna(0),
+            y=labels,
+            orientation="h",
+            name="Candidate NPS",
+            marker_color=[
+                SUPPRESSED_COLOR if pd.isna(v) else COLORS["primary"] if v >= 0 else "#b45309"
+                for v in values
+            ],
+            customdata=frame["responses_n"],
+            text=[
+                note if note else f"{formats.nps(float(v))}  ({int(n)} responses)"
+                for v, n, note in zip(values, frame["responses_n"], notes, strict=True)
+            ],
+            # A suppressed cell's note is drawn by the trace below, right of the zero line.
+            textposition=["none" if note else "outside" for note in notes],
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    hidden = [(label, note) for label, note in zip(labels, notes, strict=True) if note]
+    if hidden:
+        figure.add_trace(
+            go.Scatter(
+                x=[0] * len(hidden),
+                y=[label for label, _ in hidden],
+                name="Not shown",
+                mode="text",
+                text=[f"  {note}" for _, note in hidden],
+                textposition="middle right",
+                textfont={"color": SUPPRESSED_COLOR},
+                hoverinfo="skip",
+            )
+        )
+    _layout(figure, title, subtitle, 110 + 40 * max(len(frame), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    # Room right of zero for the notes of suppressed cells.
+    figure.update_xaxes(title_text="Candidate NPS (−100 to +100)", range=[-150, 190], zeroline=True)
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def candidate_nps_by_outcome(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by outcome", subtitle, lambda v: str(v).capitalize())
+
+
+def candidate_nps_by_stage(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by stage reached", subtitle, stage_label)
+
+
+def candidate_nps_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by department", subtitle, str)
+
+
+def candidate_nps_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _nps_by(frame, "Candidate NPS by hiring manager", subtitle, str)
+
+
+# --- Hiring managers -------------------------------------------------------------------------
+
+BETTER_FILL = "#dcfce7"  # better than the organization
+WORSE_FILL = "#fee2e2"  # worse than the organization
+PLAIN_FILL = "#ffffff"
+
+
+def talk_share_phrase(share: float | None, who: str = "Hiring manager") -> str:
+    """As the seed article says it: 'Hiring manager spoke 85% of the time'."""
+    if share is None or pd.isna(share):
+        return formats.MISSING
+    return f"{who} spoke {share:.0%} of the time"
+
+
+# Every component of the manager impact mart: (label, value, n, org value, org n,
+# lower is better, how a value reads). Hires is a volume: shown, never shaded.
+IMPACT_COMPONENTS = (
+    ("Hires", "hires_n", None, "org_hires_n", None, None, lambda v: f"{v:.0f}"),
+    (
+        "Time to hire (median)",
+        "time_to_hire_median_days",
+        "time_to_hire_n",
+        "org_time_to_hire_median_days",
+        "org_time_to_hire_n",
+        True,
+        formats.days,
+    ),
+    (
+        "Time to fill (median)",
+        "time_to_fill_median_days",
+        "time_to_fill_n",
+        "org_time_to_fill_median_days",
+        "org_time_to_fill_n",
+        True,
+        formats.days,
+    ),
+    (
+        "Quality of hire (mean)",
+        "quality_of_hire_mean",
+        "quality_of_hire_n",
+        "org_quality_of_hire_mean",
+        "org_quality_of_hire_n",
+        False,
+        lambda v: f"{v:.0f} / 100",
+    ),
+    (
+        "Candidate NPS",
+        "nps",
+        "nps_responses_n",
+        "org_nps",
+        "org_nps_responses_n",
+        False,
+        formats.nps,
+    ),
+    (
+        "Offer acceptance",
+        "offer_acceptance_rate",
+        "offers_decided_n",
+        "org_offer_acceptance_rate",
+        "org_offers_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Own scorecards on time",
+        "scorecard_on_time_rate",
+        "scorecards_decided_n",
+        "org_scorecard_on_time_rate",
+        "org_scorecards_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Intake on time",
+        "intake_on_time_rate",
+        "intakes_decided_n",
+        "org_intake_on_time_rate",
+        "org_intakes_decided_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Licensed at open",
+        "licensed_at_open_rate",
+        "jobs_opened_n",
+        "org_licensed_at_open_rate",
+        "org_jobs_opened_n",
+        False,
+        formats.percent,
+    ),
+    (
+        "Hiring manager spoke (% of the time)",
+        "talk_share_median",
+        "talk_share_n",
+        "org_talk_share_median",
+        "org_talk_share_n",
+        True,
+        formats.percent,
+    ),
+    (
+        "Retrospectives",
+        "retrospective_rate",
+        "retrospectives_decided_n",
+        "org_retrospective_rate",
+        "org_retrospectives_decided_n",
+        False,
+        formats.percent,
+    ),
+)
+
+
+def present(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def impact_cell(row: pd.Series, value: str, n: str | None, show, org: bool = False) -> str:
+    """One component of one row as it reads: value and n, or why there is no value."""
+    if value in ("nps", "org_nps") and bool(
+        row.get("org_nps_is_suppressed" if org else "nps_is_suppressed")
+    ):
+        responses = row.get("org_nps_responses_n" if org else "nps_responses_n")
+        small = present(responses)
+        small = small and present(row.get("min_group_size"))
+        small = small and int(responses) < int(row.get("min_group_size"))
+        if small or not present(row.get("min_group_size")):
+            return formats.fewer_than(row.get("min_group_size"), "responses")
+        return "hidden to protect a smaller group"
+    if not present(row.get(value)):
+        return "no data" if n is None or not present(row.get(n)) or row.get(n) == 0 else "—"
+    text = show(float(row[value]))
+    if n is not None and present(row.get(n)):
+        text += f"<br><span style='color:#6b7280'>n = {int(row[n])}</span>"
+    return text
+
+
+def _shade(mine: object, theirs: object, lower_is_better: bool | None) -> str:
+    if lower_is_better is None or not present(mine) or not present(theirs) or mine == theirs:
+        return PLAIN_FILL
+    better = mine < theirs if lower_is_better else mine > theirs
+    return BETTER_FILL if better else WORSE_FILL
+
+
+def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Every component per hiring manager with its n, the organization's row first; a cell is
+    shaded green where the manager does better than the organization, red where worse."""
+    first = frame.iloc[0]
+    names = ["<b>Organization</b>", *frame["hiring_manager_id"].tolist()]
+    columns, fills = [names], [["#f4f6fa", *[PLAIN_FILL] * len(frame)]]
+    for _label, value, n, org_value, org_n, lower, show in IMPACT_COMPONENTS:
+        org_text = impact_cell(first, org_value, org_n, show, org=True)
+        cells = [f"<b>{org_text}</b>"]
+        shades = ["#f4f6fa"]
+        for _, row in frame.iterrows():
+            cells.append(impact_cell(row, value, n, show))
+            shades.append(_shade(row.get(value), row.get(org_value), lower))
+        columns.append(cells)
+        fills.append(shades)
+    headers = ["<b>Hiring manager</b>", *[f"<b>{c[0]}</b>" for c in IMPACT_COMPONENTS]]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=[2.4, 0.6, *[1] * (len(IMPACT_COMPONENTS) - 2), 1.3],
+            header={
+                "values": headers,
+                "fill_color": "#e5e7eb",
+                "align": "left",
+                "font": {"size": 12, "color": COLORS["text"]},
+            },
+            cells={
+                "values": columns,
+                "fill_color": fills,
+                "align": "left",
+                "height": 38,
+                "font": {"size": 12, "color": COLORS["text"]},
+            },
+            name="Manager hiring impact",
+        )
+    )
+    _layout(figure, "Manager hiring impact", subtitle, 170 + 62 * (len(frame) + 1))
+    return figure
+
+
+def manager_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """One manager's quarters beside the organization's, four components in small multiples."""
+    panels = (
+        (
+            "Time to hire (median days)",
+            "time_to_hire_median_days",
+            "org_time_to_hire_median_days",
+            1,
+        ),
+        ("Quality of hire (mean, 0–100)", "quality_of_hire_mean", "org_quality_of_hire_mean", 1),
+        ("Offer acceptance (%)", "offer_acceptance_rate", "org_offer_acceptance_rate", 100),
+        ("Candidate NPS", "nps", "org_nps", 1),
+    )
+    figure = make_subplots(
+        rows=2, cols=2, subplot_titles=[p[0] for p in panels], vertical_spacing=0.2
+    )
+    quarters = [
+        f"Q{(pd.Timestamp(q).month - 1) // 3 + 1} {pd.Timestamp(q).year}"
+        for q in frame["quarter_start"]
+    ]
+    for i, (title, mine, org, scale) in enumerate(panels):
+        row, col = i // 2 + 1, i % 2 + 1
+        for column, name, color, dash in (
+            (mine, "This hiring manager", COLORS["primary"], "solid"),
+            (org, "Organization", COLORS["muted"], "dash"),
+        ):
+            figure.add_trace(
+                go.Scatter(
+                    x=quarters,
+                    y=frame[column].astype("Float64") * scale,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=i == 0,
+                    mode="lines+markers",
+                    line={"color": color, "width": 3, "dash": dash},
+                    marker={"size": 8},
+                    hovertemplate=f"{name}: %{{y:.0f}}<extra>{title}</extra>",
+                ),
+                row=row,
+                col=col,
+            )
+    _layout(figure, "Hiring manager by quarter", subtitle, 640)
+    # Below the panels: their titles sit where the legend would.
+    figure.update_layout(legend={"y": -0.14, "yanchor": "top"})
+    figure.update_annotations(font_size=14)
+    figure.update_xaxes(title_text="Quarter", row=2)
+    figure.update_yaxes(title_text="days", row=1, col=1, rangemode="tozero")
+    figure.update_yaxes(title_text="score", row=1, col=2, range=[0, 100])
+    figure.update_yaxes(title_text="%", row=2, col=1, range=[0, 105])
+    figure.update_yaxes(title_text="NPS", row=2, col=2, range=[-100, 100])
+    return figure
+
+
+MANAGER_JOBS_SHOWN = 15
+
+
+def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """The manager's openings: open for how long or filled after how long, and the practices.
+
+    Open openings come first, then the most recent; past MANAGER_JOBS_SHOWN rows a last
+    row says how many more there are.
+    """
+    hidden = max(len(frame) - MANAGER_JOBS_SHOWN, 0)
+    frame = frame.head(MANAGER_JOBS_SHOWN)
+
+    def status(row: pd.Series) -> str:
+        if row["is_open"]:
+            return f"Open for {formats.days(float(row['open_age_days']))}"
+        if present(row["filled_date"]):
+            fill = row["time_to_fill_days"]
+            after = f" after {formats.days(float(fill))}" if present(fill) else ""
+            return f"Filled {formats.long_date(pd.Timestamp(row['filled_date']).date())}{after}"
+        return "Closed unfilled"
+
+    def yes_no(value: object, pending: object = False) -> str:
+        if present(pending) and bool(pending):
+            return "pending"
+        return formats.MISSING if not present(value) else ("yes" if bool(value) else "no")
+
+    kinds = [
+        " (evergreen)" if e else " (template)" if t else ""
+        for e, t in zip(frame["is_evergreen"], frame["is_template"], strict=True)
+    ]
+    values = [
+        [f"{j}{k}" for j, k in zip(frame["job_name"], kinds, strict=True)],
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [
+            formats.long_date(pd.Timestamp(d).date()) if present(d) else formats.MISSING
+            for d in frame["opened_date"]
+        ],
+        [status(row) for _, row in frame.iterrows()],
+        [yes_no(v) for v in frame["licensed_at_open"]],
+        [
+            yes_no(v, p)
+            for v, p in zip(frame["is_intake_on_time"], frame["is_intake_pending"], strict=True)
+        ],
+    ]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=[2, 1.2, 1, 1.6, 0.9, 0.9],
+            header={
+                "values": [
+                    "<b>Job</b>",
+                    "<b>Department</b>",
+                    "<b>Opened</b>",
+                    "<b>Status on the as-of date</b>",
+                    "<b>Licensed at open</b>",
+                    "<b>Intake on time</b>",
+                ],
+                "fill_color": "#e5e7eb",
+                "align": "left",
+            },
+            cells={"values": values, "align": "left", "height": 28},
+            name="Openings",
+        )
+    )
+    if hidden:
+        figure.data[0].cells.values = [
+            [*column, f"… and {hidden} earlier" if i == 0 else ""]
+            for i, column in enumerate(values)
+        ]
+    _layout(figure, "Their openings", subtitle, 160 + 44 * (max(len(frame), 2) + bool(hidden)))
+    return figure

@@ -44,3 +44,16 @@ def long_date(day: date) -> str:
 
 def timestamp(moment: datetime) -> str:
     return f"{long_date(moment.date())}, {moment:%H:%M} UTC"
+
+
+def fewer_than(min_size: int | None, unit: str = "") -> str:
+    """What a suppressed cell shows: 'fewer than 5 responses' (the snapshot's minimum)."""
+    tail = f" {unit}" if unit else ""
+    if min_size is None or min_size != min_size:  # unknown, or NaN from a frame
+        return f"fewer than the minimum group size{tail and ' of' + tail}"
+    return f"fewer than {int(min_size)}{tail}"
+
+
+def nps(value: float | None) -> str:
+    """NPS runs from -100 to +100 and always carries its sign: '+12', '-38'."""
+    return MISSING if value is None else f"{value:+.0f}"

@@ -36,3 +36,10 @@ def unreadable_snapshot(error: Exception) -> None:
 def no_data(chart_title: str, reason: str) -> None:
     """Stands in for a chart whose scope holds no rows, so an empty axis is never shown."""
     st.info(f"**{chart_title}**: {reason}", icon=":material/info:")
+
+
+def not_published(chart_title: str, reason: str) -> None:
+    """Stands in for a chart whose numbers the snapshot does not hold yet (never made up here)."""
+    st.info(
+        f"**{chart_title}**: not in the published snapshot yet: {reason}", icon=":material/block:"
+    )

@@ -26,6 +26,7 @@ from dashboards.settings import PUBLISHED_DB_ENV
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -74,7 +75,9 @@ def serving(published_db: Path, folder: Path) -> Iterator[str]:
     """The dashboard server on a free port, stopped however the test ends."""
     port = free_port()
     log = folder / f"streamlit-{port}.log"
-    env = {**os.environ, PUBLISHED_DB_ENV: str(published_db)}
+    # The server imports this checkout's `dashboards`, whichever copy the venv has installed.
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, PUBLISHED_DB_ENV: str(published_db), "PYTHONPATH": path}
     with log.open("w") as output:
         server = subprocess.Popen(
             streamlit_command(published_db, port),
@@ -165,7 +168,7 @@ def test_overview_renders_tiles_and_charts_and_follows_the_department_filter(
 
     assert page.get_by_role("heading", name="Overview").is_visible()
     tiles = page.locator('[data-testid="stMetric"]')
-    assert tiles.count() == 4
+    assert tiles.count() == 7
     assert tiles.nth(0).inner_text().startswith("Time to hire (median)")
     assert page.locator(".js-plotly-plot").count() >= 4
     org_wide = page.evaluate(TIME_TO_HIRE_MEDIANS)
@@ -173,7 +176,7 @@ def test_overview_renders_tiles_and_charts_and_follows_the_department_filter(
     screenshot(page, tmp_path, "overview-all-departments")
 
     department = busiest_department(demo_published)
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
     page.get_by_role("option", name=department, exact=True).click()
     page.wait_for_function(
         f"(() => {{ const c = ({TIME_TO_HIRE_MEDIANS})(); "
@@ -196,3 +199,23 @@ def test_missing_snapshot_page_tells_how_to_publish_one(page: Page, tmp_path: Pa
             ["hiring refresh --exports DIR --warehouse DIR"]
         )
         screenshot(page, tmp_path, "overview-no-snapshot")
+
+
+def test_a_view_is_shared_by_its_address_and_reset_clears_it(
+    dashboard_url: str, page: Page, tmp_path: Path
+) -> None:
+    """The filters live in the query string: pasting it opens the same view; reset clears it."""
+    page.goto(f"{dashboard_url}/funnel?department=Sales&ats=greenhouse")
+    main_caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+    expect(main_caption).to_contain_text("Sales · Greenhouse", timeout=STARTUP_SECONDS * 1000)
+
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+    page.get_by_role("option", name="Engineering", exact=True).click()
+    expect(main_caption).to_contain_text("Engineering · Greenhouse", timeout=30_000)
+    page.wait_for_function("location.search.includes('department=Engineering')", timeout=30_000)
+    assert "ats=greenhouse" in page.url
+    screenshot(page, tmp_path, "funnel-engineering-greenhouse")
+
+    page.get_by_role("link", name="↺ Reset filters").click()
+    expect(main_caption).to_contain_text("All departments · ", timeout=30_000)
+    assert page.url == f"{dashboard_url}/funnel"

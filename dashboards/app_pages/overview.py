@@ -1,182 +1,138 @@
-"""Overview: the page a leadership review opens. Layout only; numbers come from `data`."""
+"""Overview: the page a leadership review opens. Layout only: numbers come from the data layer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import charts, data, formats, notices, sidebar
-from dashboards.periods import quarter_label, shift_months
-
-
-def quarter_tile(
-    label: str,
-    kpi: data.QuarterOverQuarter,
-    show: Callable[[float | None], str],
-    show_change: Callable[[float], str],
-    counted: tuple[str, str],
-    help_text: str,
-    lower_is_better: bool,
-) -> None:
-    """The quarter's value, its change since the previous quarter, and what it counts.
-
-    `counted` names what the value is computed over, singular and plural;
-    `help_text` is the metric's description (data.metric_help), behind the (?) icon.
-    """
-    with st.container(border=True):
-        if kpi.change is None:
-            st.metric(label, show(kpi.current), help=help_text)
-        else:
-            change = show_change(kpi.change)
-            st.metric(
-                label,
-                show(kpi.current),
-                # A change that rounds to nothing goes in as the number 0, which Streamlit greys.
-                0 if float(change.split()[0]) == 0 else change,
-                "inverse" if lower_is_better else "normal",
-                help=help_text,
-                delta_description=f"vs {previous}",
-            )
-        counts = f"{formats.count(kpi.n, *counted)} in {quarter}"
-        if kpi.current is None:
-            st.caption(f"No {counted[1]} in {quarter}")
-        elif kpi.change is None:
-            st.caption(f"{counts} · no {previous} value to compare")
-        else:
-            st.caption(counts)
-
-
-def chart_or_note(
-    frame: pd.DataFrame,
-    build: Callable[[pd.DataFrame, str], go.Figure],
-    subtitle: str,
-    title: str,
-    empty_reason: str,
-    metric: str | None = None,
-) -> None:
-    """The chart, or a note saying why there is nothing to plot (never an empty axis).
-
-    A chart of a metric no tile explains gets the metric's description beneath it.
-    """
-    if frame.empty:
-        notices.no_data(title, empty_reason)
-    else:
-        st.plotly_chart(build(frame, subtitle), config={"displaylogo": False})
-    if metric is not None:
-        st.caption(data.metric_help(metric))
-
+from dashboards import chart_specs as specs
+from dashboards import components, data, formats, queries, sidebar
 
 scope = sidebar.current_scope()
 info = data.snapshot_info()
-quarter = quarter_label(scope.quarter)
-previous = quarter_label(scope.previous_quarter)
-where = (
-    "across all departments"
-    if scope.department == data.ALL_DEPARTMENTS
-    else f"in {scope.department}"
-)
-# Trends end with the selected quarter, or with the as-of month if that comes first.
-last_month = min(shift_months(scope.quarter_end, -1), info.as_of_date.replace(day=1))
-trend_span = f"{scope.trend_start:%b %Y} – {last_month:%b %Y}"
-between = f"between {scope.trend_start:%b %Y} and {last_month:%b %Y}"
-trend_subtitle = f"{scope.department} · {trend_span}"
 
 as_of = formats.long_date(info.as_of_date)
 quarter_running = scope.quarter <= info.as_of_date < scope.quarter_end
 st.title("Overview")
 st.caption(
-    f"{scope.department} · {quarter}"
+    scope.label
     + (f" to date (the data runs to {as_of})" if quarter_running else f" · data as of {as_of}")
 )
 
-tiles = st.columns(4)
-with tiles[0]:
-    quarter_tile(
-        "Time to hire (median)",
-        data.time_to_hire_quarter(scope),
-        formats.days,
-        formats.day_change,
-        ("hire", "hires"),
-        data.metric_help("time_to_hire"),
-        lower_is_better=True,
-    )
-with tiles[1]:
-    quarter_tile(
-        "Time to fill (median)",
-        data.time_to_fill_quarter(scope),
-        formats.days,
-        formats.day_change,
-        ("opening filled", "openings filled"),
-        data.metric_help("time_to_fill"),
-        lower_is_better=True,
-    )
-with tiles[2]:
-    quarter_tile(
-        "Offer acceptance",
-        data.offer_acceptance_quarter(scope),
-        formats.percent,
-        formats.point_change,
-        ("offer resolved", "offers resolved"),
-        data.metric_help("offer_acceptance_rate"),
-        lower_is_better=False,
-    )
-with tiles[3], st.container(border=True):
-    openings = data.open_openings(scope)
-    st.metric(
-        "Open openings",
-        f"{openings.count}",
-        f"median age {formats.days(openings.median_age_days)}" if openings.count else None,
-        "off",
-        help=data.metric_help("open_opening_age"),
-        delta_arrow="off",
-    )
-    st.caption(f"On {as_of}, the as-of date")
+# Every tile reads a KPI table cut by department and ATS; only candidate NPS is also cut by
+# hiring manager (and not by ATS). A tile that cannot answer the filters says so.
+per_manager = "Kept by department and ATS only: see Hiring managers."
+tiles = [*st.columns(4), *st.columns(4)[:3]]  # speed, then quality and practices
 
-left, right = st.columns(2)
-with left:
-    chart_or_note(
-        data.time_to_hire_by_month(scope),
-        charts.time_to_hire_trend,
-        trend_subtitle,
-        "Time to hire by month",
-        f"no offers were accepted {where} {between}.",
-    )
-with right:
-    chart_or_note(
-        data.time_to_fill_by_month(scope),
-        charts.time_to_fill_trend,
-        trend_subtitle,
-        "Time to fill by month",
-        f"no openings were filled {where} {between}.",
-    )
 
-left, right = st.columns(2)
-with left:
-    chart_or_note(
-        data.offer_acceptance_by_month(scope),
-        charts.offer_acceptance_trend,
-        trend_subtitle,
-        "Offer acceptance by month",
-        f"no offers were accepted or declined {where} {between}.",
-    )
-with right:
-    chart_or_note(
-        data.source_of_hire(scope),
-        charts.source_of_hire,
-        scope.label,
-        "Source of hire",
-        f"no hires {where} in {quarter}.",
-        metric="source_of_hire",
-    )
+def kpi_tile(column, label, query, show, show_change, counted, metric, lower_is_better):
+    with column:
+        if scope.has_manager:
+            components.unavailable_tile(label, per_manager, data.metric_help(metric))
+        else:
+            components.quarter_tile(
+                label,
+                data.fetch(query, scope),
+                show,
+                show_change,
+                counted,
+                data.metric_help(metric),
+                lower_is_better=lower_is_better,
+                scope=scope,
+            )
 
-chart_or_note(
-    data.stage_pass_through(scope),
-    charts.stage_funnel,
-    f"{scope.label} · applications by the quarter they entered each stage",
-    "Stage pass-through",
-    f"no applications entered a stage {where} in {quarter}.",
-    metric="pass_through_rate",
+
+kpi_tile(
+    tiles[0],
+    "Time to hire (median)",
+    queries.time_to_hire_quarter,
+    formats.days,
+    formats.day_change,
+    ("hire", "hires"),
+    "time_to_hire",
+    lower_is_better=True,
 )
+kpi_tile(
+    tiles[1],
+    "Time to fill (median)",
+    queries.time_to_fill_quarter,
+    formats.days,
+    formats.day_change,
+    ("opening filled", "openings filled"),
+    "time_to_fill",
+    lower_is_better=True,
+)
+kpi_tile(
+    tiles[2],
+    "Offer acceptance",
+    queries.offer_acceptance_quarter,
+    formats.percent,
+    formats.point_change,
+    ("offer resolved", "offers resolved"),
+    "offer_acceptance_rate",
+    lower_is_better=False,
+)
+with tiles[3]:
+    if scope.has_manager:
+        components.unavailable_tile(
+            "Open openings", per_manager, data.metric_help("open_opening_age")
+        )
+    else:
+        with st.container(border=True):
+            openings = data.fetch(queries.open_openings, scope)
+            st.metric(
+                "Open openings",
+                f"{openings.count}",
+                f"median age {formats.days(openings.median_age_days)}" if openings.count else None,
+                "off",
+                help=data.metric_help("open_opening_age"),
+                delta_arrow="off",
+            )
+            st.caption(f"On {as_of}, the as-of date")
+kpi_tile(
+    tiles[4],
+    "Quality of hire (mean)",
+    queries.quality_of_hire_quarter,
+    lambda value: formats.MISSING if value is None else f"{value:.0f} / 100",
+    lambda change: f"{change:+.0f} pts",
+    ("hire scored", "hires scored"),
+    "quality_of_hire",
+    lower_is_better=False,
+)
+with tiles[5]:
+    if specs.NPS_TREND.unsupported(scope):
+        components.unavailable_tile(
+            "Candidate NPS",
+            "Survey results are not kept per ATS in the snapshot.",
+            data.metric_help("candidate_nps"),
+        )
+    else:
+        components.nps_tile(
+            data.fetch(queries.candidate_nps_quarter, scope),
+            data.min_group_size(),
+            data.metric_help("candidate_nps"),
+            scope,
+        )
+kpi_tile(
+    tiles[6],
+    "License to Hire coverage",
+    queries.license_coverage_quarter,
+    formats.percent,
+    formats.point_change,
+    ("job opened", "jobs opened"),
+    "licensed_at_open",
+    lower_is_better=False,
+)
+
+left, right = st.columns(2)
+with left:
+    components.chart(specs.TIME_TO_HIRE_TREND, scope, describe=False)
+with right:
+    components.chart(specs.TIME_TO_FILL_TREND, scope, describe=False)
+
+left, right = st.columns(2)
+with left:
+    components.chart(specs.OFFER_ACCEPTANCE_TREND, scope, describe=False)
+with right:
+    components.chart(specs.SOURCE_OF_HIRE, scope)
+
+components.chart(specs.STAGE_FUNNEL, scope)

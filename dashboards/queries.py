@@ -1,0 +1,751 @@
+"""Every query the dashboards and the slide export run against the published snapshot.
+
+Plain functions of a DuckDB connection and a `Scope`, with no Streamlit import:
+the app calls them through the cached wrapper in `dashboards.data`, the CLI deck
+export calls them with a connection of its own. Metrics are read as the marts
+hold them, never recomputed here; SQL takes `?` parameters, never formatting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from dashboards.periods import quarter_start, shift_quarters
+from dashboards.scope import ALL_DEPARTMENTS, ALL_MANAGERS, ALL_SOURCES, Scope
+
+Connection = duckdb.DuckDBPyConnection
+QUALITY_QUARTERS = 6  # start cohorts shown: quality of hire needs time to become known
+
+
+def _frame(con: Connection, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+# --- snapshot metadata, descriptions and filter options ---------------------------------
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    as_of_date: date
+    published_at: datetime | None
+
+
+def snapshot_info(con: Connection) -> SnapshotInfo | None:
+    frame = _frame(
+        con,
+        """
+        select a.as_of_date, s.published_at
+        from main.meta_as_of as a
+        left join main.meta_snapshot as s on true
+        """,
+    )
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    published = None
+    if not pd.isna(row["published_at"]):
+        moment = pd.Timestamp(row["published_at"])
+        if moment.tzinfo is not None:  # shown as UTC whichever way the column is typed
+            moment = moment.tz_convert("UTC").tz_localize(None)
+        published = moment.to_pydatetime()
+    return SnapshotInfo(as_of_date=pd.Timestamp(row["as_of_date"]).date(), published_at=published)
+
+
+def metric_description(con: Connection, metric: str) -> str | None:
+    """The metric's dbt docs block `metric_<metric>` as meta_metric_docs holds it."""
+    frame = _frame(con, "select description from main.meta_metric_docs where metric = ?", [metric])
+    if frame.empty or pd.isna(frame.iloc[0, 0]) or not str(frame.iloc[0, 0]).strip():
+        return None
+    return str(frame.iloc[0, 0])
+
+
+def min_group_size(con: Connection) -> int | None:
+    """The dbt var `min_group_size` the snapshot was built with.
+
+    The snapshot states it only on fct_selection_rates (one value on every row);
+    None when that table has no rows, and pages then say "fewer than the minimum".
+    """
+    frame = _frame(con, "select max(min_group_size) as n from main.fct_selection_rates")
+    value = frame.iloc[0, 0] if not frame.empty else None
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def departments(con: Connection) -> list[str]:
+    """'All departments' first, then every department that has applications or openings."""
+    frame = _frame(
+        con,
+        """
+        select department from main.fct_applications where department is not null
+        union
+        select department from main.fct_openings where department is not null
+        order by department
+        """,
+    )
+    return [ALL_DEPARTMENTS, *frame["department"].tolist()]
+
+
+def source_systems(con: Connection) -> list[str]:
+    """'All ATSs' first, then every ATS that fed the snapshot."""
+    frame = _frame(
+        con,
+        "select distinct source_system from main.fct_applications"
+        " where source_system is not null order by source_system",
+    )
+    return [ALL_SOURCES, *frame["source_system"].tolist()]
+
+
+def hiring_managers(con: Connection) -> list[str]:
+    """'All hiring managers' first, then every hiring manager of a job (pseudonymous ids)."""
+    frame = _frame(
+        con,
+        """
+        select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
+        union
+        select hiring_manager_id from main.fct_manager_hiring_impact
+        order by hiring_manager_id
+        """,
+    )
+    return [ALL_MANAGERS, *frame["hiring_manager_id"].tolist()]
+
+
+def quarters(con: Connection, as_of: date) -> list[date]:
+    """Quarters with any KPI row, newest first; the as-of quarter is always offered."""
+    frame = _frame(
+        con,
+        """
+        select period_start from main.kpi_time_to_hire where period_grain = 'quarter'
+        union select period_start from main.kpi_time_to_fill where period_grain = 'quarter'
+        union select period_start from main.kpi_offer_acceptance where period_grain = 'quarter'
+        union select period_start from main.kpi_stage_pass_through where period_grain = 'quarter'
+        """,
+    )
+    found = {pd.Timestamp(value).date() for value in frame["period_start"]}
+    return sorted(found | {quarter_start(as_of)}, reverse=True)
+
+
+# --- quarter-over-quarter tiles ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterOverQuarter:
+    """A KPI value for the scope's quarter beside the same value a quarter earlier."""
+
+    current: float | None
+    previous: float | None
+    n: int  # people or openings behind the current value
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+def _quarter_over_quarter(con: Connection, sql: str, scope: Scope) -> QuarterOverQuarter:
+    """`sql` selects period_start, value, n for a department, an ATS and two quarters."""
+    frame = _frame(
+        con, sql, (scope.department, scope.source_system, scope.quarter, scope.previous_quarter)
+    )
+    by_quarter = {pd.Timestamp(row.period_start).date(): row for row in frame.itertuples()}
+
+    def value(quarter: date) -> float | None:
+        row = by_quarter.get(quarter)
+        return None if row is None or pd.isna(row.value) else float(row.value)
+
+    current = by_quarter.get(scope.quarter)
+    n = 0 if current is None or pd.isna(current.n) else int(current.n)
+    return QuarterOverQuarter(value(scope.quarter), value(scope.previous_quarter), n)
+
+
+def time_to_hire_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_days as value, hires_n as n
+        from main.kpi_time_to_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def time_to_fill_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_days as value, openings_filled_n as n
+        from main.kpi_time_to_fill
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def offer_acceptance_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, acceptance_rate as value, offers_accepted + offers_declined as n
+        from main.kpi_offer_acceptance
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def quality_of_hire_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Mean quality of hire of the quarter's start cohort, n = hires scored."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, quality_of_hire_mean as value, scored_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def license_coverage_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's jobs whose hiring manager was licensed at open, n = jobs opened."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, license_coverage as value, jobs_opened as n
+        from main.kpi_license_coverage
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+@dataclass(frozen=True)
+class NpsQuarter:
+    """Candidate NPS of a quarter and the one before; either may be suppressed (None)."""
+
+    current: float | None
+    previous: float | None
+    responses_n: int
+    suppressed: bool
+    response_rate: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+def nps_cut(scope: Scope) -> tuple[str, str]:
+    """The kpi_candidate_nps cut answering a scope: NPS is cut by one dimension at a time."""
+    if scope.has_manager:
+        return "hiring_manager", scope.hiring_manager
+    if scope.department != ALL_DEPARTMENTS:
+        return "department", scope.department
+    return "all", "All"
+
+
+def candidate_nps_quarter(con: Connection, scope: Scope) -> NpsQuarter:
+    cut_type, cut_value = nps_cut(scope)
+    frame = _frame(
+        con,
+        """
+        select period_start, nps, responses_n, is_suppressed, response_rate
+        from main.kpi_candidate_nps
+        where period_grain = 'quarter' and cut_type = ? and cut_value = ?
+          and period_start in (?, ?)
+        """,
+        (cut_type, cut_value, scope.quarter, scope.previous_quarter),
+    )
+    rows = {pd.Timestamp(row.period_start).date(): row for row in frame.itertuples()}
+
+    def value(quarter: date) -> float | None:
+        row = rows.get(quarter)
+        return None if row is None or pd.isna(row.nps) else float(row.nps)
+
+    now = rows.get(scope.quarter)
+    return NpsQuarter(
+        current=value(scope.quarter),
+        previous=value(scope.previous_quarter),
+        responses_n=0 if now is None or pd.isna(now.responses_n) else int(now.responses_n),
+        suppressed=bool(now is not None and now.is_suppressed),
+        response_rate=None
+        if now is None or pd.isna(now.response_rate)
+        else float(now.response_rate),
+    )
+
+
+@dataclass(frozen=True)
+class OpenOpenings:
+    count: int
+    median_age_days: float | None
+
+
+def open_openings(con: Connection, scope: Scope) -> OpenOpenings:
+    """Openings still open on the as-of date: a snapshot, so it ignores the quarter."""
+    frame = _frame(
+        con,
+        """
+        select open_openings_n, median_open_age_days
+        from main.kpi_open_openings
+        where department = ? and source_system = ?
+        """,
+        (scope.department, scope.source_system),
+    )
+    if frame.empty:
+        return OpenOpenings(0, None)
+    row = frame.iloc[0]
+    age = row["median_open_age_days"]
+    return OpenOpenings(int(row["open_openings_n"]), None if pd.isna(age) else float(age))
+
+
+# --- trends and breakdowns ---------------------------------------------------------------
+
+
+def time_to_hire_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, hires_n, median_days, p75_days
+        from main.kpi_time_to_hire
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def time_to_fill_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, openings_filled_n, median_days, p75_days
+        from main.kpi_time_to_fill
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def offer_acceptance_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select period_start as month, offers_accepted, offers_declined, acceptance_rate,
+            offers_pending
+        from main.kpi_offer_acceptance
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def stage_pass_through(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Pass-through by canonical stage for applications that entered it in the quarter."""
+    return _frame(
+        con,
+        """
+        select canonical_stage, canonical_stage_order, passed_n, rejected_n, in_progress_n,
+            pass_through_rate
+        from main.kpi_stage_pass_through
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
+        order by canonical_stage_order
+        """,
+        (scope.department, scope.source_system, scope.quarter),
+    )
+
+
+def source_of_hire(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select source_name, hires_n, share_of_hires
+        from main.kpi_source_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
+        order by hires_n desc, source_name
+        """,
+        (scope.department, scope.source_system, scope.quarter),
+    )
+
+
+# --- Funnel & speed ------------------------------------------------------------------------
+
+# Filters on tables that carry department, ATS and hiring manager per row (the fct_ marts):
+# "All ..." matches every row.
+_ROW_FILTERS = """
+    (? = 'All departments' or {alias}.department = ?)
+    and (? = 'All ATSs' or {alias}.source_system = ?)
+    and (? = 'All hiring managers' or {alias}.hiring_manager_id = ?)
+"""
+
+
+def _row_filter(alias: str) -> str:
+    # Only the alias is formatted in, from this module's own constants; values stay parameters.
+    return _ROW_FILTERS.format(alias=alias)
+
+
+def _row_params(scope: Scope) -> list:
+    return [
+        scope.department,
+        scope.department,
+        scope.source_system,
+        scope.source_system,
+        scope.hiring_manager,
+        scope.hiring_manager,
+    ]
+
+
+def stage_aging(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Stage stays open on the as-of date, counted by canonical stage and by how long they wait.
+
+    The age is fct_application_stages.open_age_days as published; the bands only group it.
+    """
+    return _frame(
+        con,
+        f"""
+        with open_stays as (
+            select
+                s.canonical_stage,
+                s.canonical_stage_order,
+                s.open_age_days
+            from main.fct_application_stages as s
+            inner join main.fct_applications as a on a.application_id = s.application_id
+            where s.is_open and {_row_filter("a")}
+        ),
+
+        banded as (
+            select
+                canonical_stage,
+                canonical_stage_order,
+                case
+                    when open_age_days <= 7 then 0
+                    when open_age_days <= 14 then 1
+                    when open_age_days <= 30 then 2
+                    when open_age_days <= 60 then 3
+                    else 4
+                end as age_band_order
+            from open_stays
+        )
+
+        select
+            canonical_stage,
+            canonical_stage_order,
+            age_band_order,
+            case age_band_order
+                when 0 then '0–7 days'
+                when 1 then '8–14 days'
+                when 2 then '15–30 days'
+                when 3 then '31–60 days'
+                else 'over 60 days'
+            end as age_band,
+            count(*) as open_stays_n
+        from banded
+        group by all
+        order by canonical_stage_order, age_band_order
+        """,
+        _row_params(scope),
+    )
+
+
+def _duration_by_department(con: Connection, scope: Scope, table: str, n_column: str):
+    # `table` and `n_column` come from the two callers below, never from input.
+    return _frame(
+        con,
+        f"""
+        select department, {n_column}, median_days, p75_days
+        from main.{table}
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, median_days desc nulls last, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def time_to_hire_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's time to hire per department, the organization first."""
+    return _duration_by_department(con, scope, "kpi_time_to_hire", "hires_n")
+
+
+def time_to_fill_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's time to fill per department, the organization first."""
+    return _duration_by_department(con, scope, "kpi_time_to_fill", "openings_filled_n")
+
+
+def open_openings_by_age(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Openings open on the as-of date (evergreen and template jobs left out, as in the KPI)."""
+    return _frame(
+        con,
+        f"""
+        select o.opening_id, o.job_name, o.department, o.hiring_manager_id, o.open_age_days
+        from main.fct_openings as o
+        where o.is_open and not o.is_evergreen and not o.is_template and {_row_filter("o")}
+        order by o.open_age_days desc, o.job_name, o.opening_id
+        """,
+        _row_params(scope),
+    )
+
+
+def declined_offer_reasons(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Declined offers of applications that ended in the quarter, by recorded rejection reason.
+
+    fct_applications holds no decline date per offer: the application's end date stands in.
+    """
+    return _frame(
+        con,
+        f"""
+        select
+            coalesce(a.rejection_reason, 'No reason recorded') as reason,
+            count(*) as offers_declined
+        from main.fct_applications as a
+        where a.offer_status = 'declined'
+          and a.ended_at >= ? and a.ended_at < ?
+          and {_row_filter("a")}
+        group by all
+        order by offers_declined desc, reason
+        """,
+        [scope.quarter, scope.quarter_end, *_row_params(scope)],
+    )
+
+
+# --- Quality of hire -----------------------------------------------------------------------
+
+
+def _quality_window(scope: Scope) -> tuple[date, date]:
+    """Start cohorts shown: the selected quarter and the QUALITY_QUARTERS - 1 before it."""
+    return shift_quarters(scope.quarter, 1 - QUALITY_QUARTERS), scope.quarter_end
+
+
+def retention_1y_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """1-year retention of the quarter's start cohort: the retention component (100 = stayed)
+    as a 0-1 share, n = hires whose year is over."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retention_mean / 100.0 as value, retention_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def retention_90d_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retention_90d_rate as value, retention_90d_known_n as n
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def quality_by_cohort(con: Connection, scope: Scope) -> pd.DataFrame:
+    """kpi_quality_of_hire by start quarter, the selected one last."""
+    start, end = _quality_window(scope)
+    return _frame(
+        con,
+        """
+        select
+            period_start as quarter, hires_n, scored_n, censored_n,
+            quality_of_hire_mean, performance_mean, performance_n,
+            retention_mean, retention_n, manager_satisfaction_mean, manager_satisfaction_n,
+            retention_mean / 100.0 as retention_365d_rate,
+            retained_90d_n, retention_90d_known_n, retention_90d_rate
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by quarter
+        """,
+        (scope.department, scope.source_system, start, end),
+    )
+
+
+def quality_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The selected start quarter's quality of hire per department with a score, org first."""
+    return _frame(
+        con,
+        """
+        select
+            department, hires_n, scored_n, censored_n, quality_of_hire_mean,
+            performance_mean, retention_mean, manager_satisfaction_mean
+        from main.kpi_quality_of_hire
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and scored_n > 0
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, quality_of_hire_mean desc, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def quality_distribution(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Each scored hire of the shown start cohorts (fct_hires as published)."""
+    start, end = _quality_window(scope)
+    return _frame(
+        con,
+        f"""
+        select h.application_id, h.start_quarter, h.quality_of_hire
+        from main.fct_hires as h
+        where h.quality_status = 'scored'
+          and h.start_quarter >= ? and h.start_quarter < ?
+          and {_row_filter("h")}
+        order by h.quality_of_hire, h.application_id
+        """,
+        [start, end, *_row_params(scope)],
+    )
+
+
+# --- Candidate experience ----------------------------------------------------------------
+
+# The minimum group size the snapshot was built with, beside each survey row (see min_group_size).
+_MIN_GROUP = "(select max(min_group_size) from main.fct_selection_rates)"
+
+
+def candidate_nps_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Monthly NPS and response rate of the scope's cut (all, a department or a manager)."""
+    cut_type, cut_value = nps_cut(scope)
+    return _frame(
+        con,
+        f"""
+        select
+            period_start as month, responses_n, nps, response_rate, surveys_sent_n,
+            is_suppressed, is_complementary_suppressed, {_MIN_GROUP} as min_group_size
+        from main.kpi_candidate_nps
+        where period_grain = 'month' and cut_type = ? and cut_value = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (cut_type, cut_value, scope.trend_start, scope.quarter_end),
+    )
+
+
+def _nps_by(con: Connection, scope: Scope, cut_type: str, only: str | None) -> pd.DataFrame:
+    """The quarter's NPS for every value of one cut (suppressed cells stay, values null)."""
+    return _frame(
+        con,
+        f"""
+        select
+            cut_value, responses_n, nps, promoters_n, passives_n, detractors_n, response_rate,
+            is_suppressed, is_complementary_suppressed, {_MIN_GROUP} as min_group_size
+        from main.kpi_candidate_nps
+        where period_grain = 'quarter' and cut_type = ? and period_start = ?
+          and (? is null or cut_value = ?)
+        order by cut_value
+        """,
+        (cut_type, scope.quarter, only, only),
+    )
+
+
+def candidate_nps_by_outcome(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _nps_by(con, scope, "outcome", None)
+
+
+def candidate_nps_by_stage(con: Connection, scope: Scope) -> pd.DataFrame:
+    """By furthest canonical stage, in the canonical order the stage marts carry."""
+    frame = _nps_by(con, scope, "furthest_stage", None)
+    order = _frame(
+        con,
+        "select canonical_stage, min(canonical_stage_order) as stage_order"
+        " from main.fct_application_stages group by canonical_stage",
+    )
+    rank = dict(zip(order["canonical_stage"], order["stage_order"], strict=True))
+    ranked = frame.assign(stage_order=frame["cut_value"].map(rank))
+    return ranked.sort_values(["stage_order", "cut_value"], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def candidate_nps_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
+    only = None if scope.department == ALL_DEPARTMENTS else scope.department
+    return _nps_by(con, scope, "department", only)
+
+
+def candidate_nps_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
+    only = scope.hiring_manager if scope.has_manager else None
+    frame = _nps_by(con, scope, "hiring_manager", only)
+    if scope.source_system != ALL_SOURCES:  # manager ids carry their ATS as a prefix
+        frame = frame[frame["cut_value"].str.startswith(f"{scope.source_system}:")]
+    return frame.reset_index(drop=True)
+
+
+# --- Hiring managers -----------------------------------------------------------------------
+
+
+def manager_impact(con: Connection, scope: Scope) -> pd.DataFrame:
+    """fct_manager_hiring_impact for the quarter: one row per manager, each with the org's values.
+
+    Manager ids carry their ATS as a prefix, which is how the ATS filter applies.
+    """
+    return _frame(
+        con,
+        f"""
+        select *, {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact
+        where quarter_start = ?
+          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or hiring_manager_id = ?)
+        order by hires_n desc, hiring_manager_id
+        """,
+        (
+            scope.quarter,
+            scope.source_system,
+            scope.source_system,
+            scope.hiring_manager,
+            scope.hiring_manager,
+        ),
+    )
+
+
+def manager_trend(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Every quarter of the chosen manager up to the selected one, beside the org's values."""
+    return _frame(
+        con,
+        f"""
+        select *, {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact
+        where hiring_manager_id = ? and quarter_start < ?
+        order by quarter_start
+        """,
+        (scope.hiring_manager, scope.quarter_end),
+    )
+
+
+def manager_jobs(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The chosen manager's openings with their job's practices, newest first."""
+    return _frame(
+        con,
+        f"""
+        select
+            o.opening_id, o.job_name, o.department, o.source_system,
+            cast(o.opened_at as date) as opened_date, o.is_open, o.open_age_days,
+            cast(o.filled_at as date) as filled_date, o.time_to_fill_days,
+            o.is_evergreen, o.is_template,
+            j.licensed_at_open, j.is_intake_on_time, j.is_intake_pending, j.days_to_intake
+        from main.fct_openings as o
+        left join main.fct_jobs_practices as j on j.job_id = o.job_id
+        where o.hiring_manager_id = ? and {_row_filter("o")}
+        order by o.is_open desc, o.opened_at desc, o.opening_id
+        """,
+        [scope.hiring_manager, *_row_params(scope)],
+    )

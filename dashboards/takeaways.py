@@ -1,0 +1,341 @@
+"""Takeaway rules: one deterministic sentence from a chart's frame, or None.
+
+Each is a plain function of the frame the chart plots (and the scope, for
+names), so the page caption, the slide's headline and the tests agree. A rule
+only reads and compares the values the marts hold; it never computes a metric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboards import formats
+from dashboards.scope import Scope
+
+Takeaway = Callable[[pd.DataFrame, Scope], "str | None"]
+
+
+def _known(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return frame[frame[column].notna()]
+
+
+def _month(value: object) -> str:
+    return f"{pd.Timestamp(value):%b %Y}"
+
+
+def _change_words(change: float, show: Callable[[float], str]) -> str:
+    """'fell 6 days', 'rose 4 pp', 'held at 42 days'."""
+    if change == 0:
+        return "held steady"
+    return f"{'rose' if change > 0 else 'fell'} {show(abs(change))}"
+
+
+def _days_amount(value: float) -> str:
+    return formats.days(value)
+
+
+def _points_amount(value: float) -> str:
+    return f"{value * 100:.0f} pp"
+
+
+def monthly_change(
+    subject: str,
+    value_column: str,
+    show: Callable[[float | None], str],
+    amount: Callable[[float], str],
+) -> Takeaway:
+    """'<Subject> fell 6 days to 38 days in Oct 2026 (vs Sep 2026).' over the latest two months."""
+
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, value_column)
+        if known.empty:
+            return None
+        last = known.iloc[-1]
+        if len(known) == 1:
+            return f"{subject} was {show(float(last[value_column]))} in {_month(last['month'])}."
+        before = known.iloc[-2]
+        change = float(last[value_column]) - float(before[value_column])
+        now = show(float(last[value_column]))
+        if change == 0:
+            return (
+                f"{subject} held at {now} in {_month(last['month'])}"
+                f" (same as {_month(before['month'])})."
+            )
+        return (
+            f"{subject} {_change_words(change, amount)} to {now} in {_month(last['month'])}"
+            f" (vs {_month(before['month'])})."
+        )
+
+    return rule
+
+
+time_to_hire_trend = monthly_change(
+    "Median time to hire", "median_days", formats.days, _days_amount
+)
+time_to_fill_trend = monthly_change(
+    "Median time to fill", "median_days", formats.days, _days_amount
+)
+offer_acceptance_trend = monthly_change(
+    "Offer acceptance", "acceptance_rate", formats.percent, _points_amount
+)
+
+
+def source_of_hire(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The largest source: 'Referral brought 40% of Q4 2026's hires (8 of 20).'"""
+    if frame.empty:
+        return None
+    top = frame.sort_values(["hires_n", "source_name"], ascending=[False, True]).iloc[0]
+    total = int(frame["hires_n"].sum())
+    return (
+        f"{top['source_name']} brought {formats.percent(float(top['share_of_hires']))} of"
+        f" {scope.quarter_name}'s hires ({int(top['hires_n'])} of {total})."
+    )
+
+
+def stage_funnel(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The stage fewest move on from: 'Fewest moved on from Onsite: 35% (7 of 20 decided).'"""
+    known = _known(frame, "pass_through_rate")
+    if known.empty:
+        return None
+    low = known.sort_values(["pass_through_rate", "canonical_stage_order"]).iloc[0]
+    decided = int(low["passed_n"] + low["rejected_n"])
+    stage = str(low["canonical_stage"]).replace("_", " ").capitalize()
+    sentence = (
+        f"Fewest moved on from {stage}: {formats.percent(float(low['pass_through_rate']))}"
+        f" ({int(low['passed_n'])} of {decided} decided)."
+    )
+    waiting = int(frame["in_progress_n"].sum())
+    if waiting:
+        still = formats.count(waiting, "application is", "applications are")
+        sentence += f" {still} still in progress."
+    return sentence
+
+
+def stage_aging(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'7 applications have waited over 30 days, most of them in Onsite (4).'"""
+    if frame.empty:
+        return None
+    old = frame[frame["age_band_order"] >= 3]
+    total = int(frame["open_stays_n"].sum())
+    if old.empty:
+        waiting = formats.count(total, "open application", "open applications")
+        return f"All {waiting} entered their stage within the last 30 days."
+    by_stage = old.groupby(["canonical_stage_order", "canonical_stage"], as_index=False)[
+        "open_stays_n"
+    ].sum()
+    top = by_stage.sort_values(
+        ["open_stays_n", "canonical_stage_order"], ascending=[False, True]
+    ).iloc[0]
+    waited = int(old["open_stays_n"].sum())
+    stage = str(top["canonical_stage"]).replace("_", " ").capitalize()
+    have = "has" if waited == 1 else "have"
+    return (
+        f"{waited} of {formats.count(total, 'open application', 'open applications')} {have}"
+        f" waited over 30 days in their stage, most of them in {stage}"
+        f" ({int(top['open_stays_n'])})."
+    )
+
+
+def _slowest_department(subject: str) -> Takeaway:
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "median_days")
+        org = known[known["department"] == "All departments"]
+        departments = known[known["department"] != "All departments"]
+        if departments.empty:
+            return None
+        slowest = departments.sort_values(
+            ["median_days", "department"], ascending=[False, True]
+        ).iloc[0]
+        sentence = (
+            f"{slowest['department']} had the longest median {subject} in {scope.quarter_name}:"
+            f" {formats.days(float(slowest['median_days']))}"
+        )
+        if not org.empty:
+            sentence += f" (organization: {formats.days(float(org.iloc[0]['median_days']))})"
+        return sentence + "."
+
+    return rule
+
+
+time_to_hire_by_department = _slowest_department("time to hire")
+time_to_fill_by_department = _slowest_department("time to fill")
+
+
+def open_openings_by_age(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'10 openings are open; the oldest, Account Executive (Sales), for 120 days.'"""
+    if frame.empty:
+        return None
+    oldest = frame.sort_values(["open_age_days", "job_name"], ascending=[False, True]).iloc[0]
+    n = len(frame)
+    return (
+        f"{formats.count(n, 'opening is', 'openings are')} open; the oldest,"
+        f" {oldest['job_name']} ({oldest['department']}), for"
+        f" {formats.days(float(oldest['open_age_days']))}."
+    )
+
+
+def declined_offer_reasons(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Compensation was the most frequent reason (5 of 9 declined offers).'"""
+    if frame.empty:
+        return None
+    top = frame.sort_values(["offers_declined", "reason"], ascending=[False, True]).iloc[0]
+    total = int(frame["offers_declined"].sum())
+    declined = formats.count(total, "declined offer", "declined offers")
+    return (
+        f"{top['reason']} was the most frequent reason"
+        f" ({int(top['offers_declined'])} of {declined})."
+    )
+
+
+def _quarter_name(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def quality_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The latest scored cohort, and how many hires after it are still censored."""
+    scored = _known(frame, "quality_of_hire_mean")
+    if scored.empty:
+        return None
+    last = scored.iloc[-1]
+    sentence = (
+        f"Hires who started in {_quarter_name(last['quarter'])} score"
+        f" {float(last['quality_of_hire_mean']):.0f} / 100 ({int(last['scored_n'])} scored)."
+    )
+    later = frame[pd.to_datetime(frame["quarter"]) > pd.Timestamp(last["quarter"])]
+    waiting = int(later["censored_n"].sum())
+    if waiting:
+        sentence += (
+            f" {formats.count(waiting, 'later hire is', 'later hires are')} still censored:"
+            " too early to score, not low."
+        )
+    return sentence
+
+
+def quality_by_department(frame: pd.DataFrame, scope: Scope) -> str | None:
+    departments = _known(frame[frame["department"] != "All departments"], "quality_of_hire_mean")
+    if departments.empty:
+        return None
+    best = departments.sort_values(
+        ["quality_of_hire_mean", "department"], ascending=[False, True]
+    ).iloc[0]
+    return (
+        f"{best['department']} hires who started in {scope.quarter_name} score highest:"
+        f" {float(best['quality_of_hire_mean']):.0f} / 100 ({int(best['scored_n'])} scored)."
+    )
+
+
+def retention_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    known = _known(frame, "retention_90d_rate")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    return (
+        f"{formats.percent(float(last['retention_90d_rate']))} of the"
+        f" {_quarter_name(last['quarter'])} starters whose first 90 days are over stayed"
+        f" ({int(last['retained_90d_n'])} of {int(last['retention_90d_known_n'])})."
+    )
+
+
+def censored_by_cohort(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    censored, hires = int(frame["censored_n"].sum()), int(frame["hires_n"].sum())
+    if not censored:
+        return f"Every one of the {formats.count(hires, 'hire', 'hires')} shown has a final status."
+    return (
+        f"{censored} of {formats.count(hires, 'hire', 'hires')} shown are still censored:"
+        " their score can still become known, so read young cohorts as young, not bad."
+    )
+
+
+def quality_distribution(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    low = int((frame["quality_of_hire"] < 50).sum())
+    return (
+        f"{low} of {formats.count(len(frame), 'scored hire', 'scored hires')} score below 50 / 100."
+    )
+
+
+def candidate_nps_trend(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Candidate NPS rose 12 points to -15 in Oct 2026 (vs Sep 2026).' over shown months."""
+    known = _known(frame, "nps")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    now = formats.nps(float(last["nps"]))
+    if len(known) == 1:
+        return f"Candidate NPS was {now} in {_month(last['month'])}."
+    before = known.iloc[-2]
+    change = float(last["nps"]) - float(before["nps"])
+    if change == 0:
+        return f"Candidate NPS held at {now} in {_month(last['month'])}."
+    return (
+        f"Candidate NPS {_change_words(change, lambda v: f'{v:.0f} points')} to {now}"
+        f" in {_month(last['month'])} (vs {_month(before['month'])})."
+    )
+
+
+def candidate_nps_by_group(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The lowest shown group, and how many groups are too small to show."""
+    known = _known(frame, "nps")
+    hidden = int(frame["is_suppressed"].fillna(False).astype(bool).sum())
+    if known.empty:
+        return None if not hidden else f"All {hidden} groups are too small to show."
+    low = known.sort_values(["nps", "cut_value"]).iloc[0]
+    name = str(low["cut_value"])
+    if ":" not in name:  # outcomes and stages read as words; ids stay as they are
+        name = name.replace("_", " ").capitalize()
+    sentence = (
+        f"Lowest: {name} at {formats.nps(float(low['nps']))} ({int(low['responses_n'])} responses)."
+    )
+    if hidden:
+        sentence += f" {formats.count(hidden, 'group is', 'groups are')} too small to show."
+    return sentence
+
+
+def manager_impact(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'4 of 11 hiring managers hired faster than the organization's median (26.5 days).'"""
+    both = frame[frame["time_to_hire_median_days"].notna()]
+    org = frame["org_time_to_hire_median_days"].dropna()
+    if both.empty or org.empty:
+        return None
+    org_days = float(org.iloc[0])
+    faster = int((both["time_to_hire_median_days"] < org_days).sum())
+    managers = formats.count(len(both), "hiring manager", "hiring managers")
+    return (
+        f"In {scope.quarter_name}, {faster} of {managers} with hires hired faster than the"
+        f" organization's median time to hire ({formats.days(org_days)})."
+    )
+
+
+def manager_trend(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The latest quarter with a time to hire, against the organization."""
+    known = _known(frame, "time_to_hire_median_days")
+    if known.empty:
+        return None
+    last = known.iloc[-1]
+    mine, org = float(last["time_to_hire_median_days"]), last["org_time_to_hire_median_days"]
+    quarter = _quarter_name(last["quarter_start"])
+    if pd.isna(org):
+        return f"Median time to hire was {formats.days(mine)} in {quarter}."
+    diff = mine - float(org)
+    if diff == 0:
+        return f"Median time to hire matched the organization in {quarter} ({formats.days(mine)})."
+    return (
+        f"Median time to hire was {formats.days(mine)} in {quarter},"
+        f" {formats.days(abs(diff))} {'slower' if diff > 0 else 'faster'} than the organization."
+    )
+
+
+def manager_jobs(frame: pd.DataFrame, scope: Scope) -> str | None:
+    if frame.empty:
+        return None
+    still_open = int(frame["is_open"].sum())
+    return (
+        f"{formats.count(len(frame), 'opening', 'openings')} in all,"
+        f" {still_open} still open on the as-of date."
+    )
