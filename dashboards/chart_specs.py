@@ -178,6 +178,19 @@ STAGE_AGING = register(
     )
 )
 
+TIME_IN_STAGE = register(
+    ChartSpec(
+        id="time_in_stage",
+        title="Time in stage",
+        query=queries.time_in_stage,
+        figure=charts.time_in_stage,
+        subtitle=_quarter,
+        empty_reason=lambda s: f"no application left a stage {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_in_stage,
+        metric="time_in_stage",
+    )
+)
+
 TIME_TO_HIRE_BY_DEPARTMENT = register(
     ChartSpec(
         id="time_to_hire_by_department",

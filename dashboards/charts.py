@@ -314,15 +314,20 @@ def stage_aging(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     return figure
 
 
-def _duration_by_department(
-    frame: pd.DataFrame, n_column: str, n_label: str, title: str, subtitle: str
+def _duration_bars(
+    frame: pd.DataFrame,
+    n_column: str,
+    n_label: str,
+    title: str,
+    subtitle: str,
+    label: str = "department",
 ) -> go.Figure:
-    """Median (bar) and 75th percentile (marker) days per department for one quarter."""
+    """Median (bar) and 75th percentile (marker) days per `label` (a department, a stage)."""
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
             x=frame["median_days"],
-            y=frame["department"],
+            y=frame[label],
             orientation="h",
             name="Median",
             marker_color=COLORS["primary"],
@@ -340,7 +345,7 @@ def _duration_by_department(
     figure.add_trace(
         go.Scatter(
             x=frame["p75_days"],
-            y=frame["department"],
+            y=frame[label],
             mode="markers",
             name="75th percentile",
             marker={"color": COLORS["secondary"], "size": 12, "symbol": "line-ns-open"},
@@ -357,13 +362,22 @@ def _duration_by_department(
 
 
 def time_to_hire_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
-    return _duration_by_department(
+    return _duration_bars(
         frame, "hires_n", ("hire", "hires"), "Time to hire by department", subtitle
     )
 
 
+def time_in_stage(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """`frame`: canonical_stage, canonical_stage_order, stays_n, median_days, p75_days."""
+    frame = frame.sort_values("canonical_stage_order")
+    frame = frame.assign(stage=[stage_label(stage) for stage in frame["canonical_stage"]])
+    return _duration_bars(
+        frame, "stays_n", ("stay", "stays"), "Time in stage", subtitle, label="stage"
+    )
+
+
 def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
-    return _duration_by_department(
+    return _duration_bars(
         frame,
         "openings_filled_n",
         ("filled", "filled"),

@@ -478,6 +478,21 @@ def _duration_by_department(con: Connection, scope: Scope, table: str, n_column:
     )
 
 
+def time_in_stage(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's completed stays per canonical stage: median and 75th percentile days."""
+    return _frame(
+        con,
+        """
+        select canonical_stage, canonical_stage_order, stays_n, median_days, p75_days
+        from main.kpi_time_in_stage
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start = ?
+        order by canonical_stage_order
+        """,
+        (scope.department, scope.source_system, scope.quarter),
+    )
+
+
 def time_to_hire_by_department(con: Connection, scope: Scope) -> pd.DataFrame:
     """The quarter's time to hire per department, the organization first."""
     return _duration_by_department(con, scope, "kpi_time_to_hire", "hires_n")

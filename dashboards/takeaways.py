@@ -113,6 +113,22 @@ def stage_funnel(frame: pd.DataFrame, scope: Scope) -> str | None:
     return sentence
 
 
+def time_in_stage(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Onsite takes longest: a median of 6 days (75th percentile 9 days), over 367 stays.'"""
+    known = frame.dropna(subset=["median_days"])
+    if known.empty:
+        return None
+    top = known.sort_values(
+        ["median_days", "p75_days", "canonical_stage_order"], ascending=[False, False, True]
+    ).iloc[0]
+    stage = str(top["canonical_stage"]).replace("_", " ").capitalize()
+    stays = formats.count(int(top["stays_n"]), "stay", "stays")
+    return (
+        f"{stage} takes longest: a median of {formats.days(top['median_days'])}"
+        f" (75th percentile {formats.days(top['p75_days'])}), over {stays}."
+    )
+
+
 def stage_aging(frame: pd.DataFrame, scope: Scope) -> str | None:
     """'7 applications have waited over 30 days, most of them in Onsite (4).'"""
     if frame.empty:

@@ -41,6 +41,9 @@ def run_from_warehouse_folder() -> None:
     if not os.path.isabs(warehouse_db):
         return
     os.environ.setdefault("DBT_PROJECT_DIR", os.getcwd())  # dbt is started in the project
+    for i, arg in enumerate(sys.argv[:-1]):  # folders given relative to where dbt started
+        if arg in ("--project-dir", "--profiles-dir", "--target-path", "--log-path"):
+            sys.argv[i + 1] = os.path.abspath(sys.argv[i + 1])
     os.chdir(os.path.dirname(warehouse_db))
     os.environ["HIRING_WAREHOUSE_DB"] = os.path.basename(warehouse_db)
 

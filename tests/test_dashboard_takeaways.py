@@ -150,3 +150,20 @@ def test_a_chart_not_cut_by_a_chosen_filter_says_so_instead_of_showing_other_num
     assert not chart_specs.OPEN_OPENINGS_BY_AGE.unsupported(one_manager)
     assert not chart_specs.TIME_TO_HIRE_TREND.unsupported(Q3)
     assert Q3.hiring_manager == ALL_MANAGERS
+
+
+def test_time_in_stage_names_the_slowest_stage_with_its_spread_and_count() -> None:
+    frame = pd.DataFrame(
+        {
+            "canonical_stage": ["recruiter_screen", "onsite", "offer"],
+            "canonical_stage_order": [2, 5, 6],
+            "stays_n": [707, 367, 1],
+            "median_days": [4.0, 6.0, 6.0],
+            "p75_days": [6.0, 9.0, 6.0],
+        }
+    )
+    assert (
+        takeaways.time_in_stage(frame, Q3)
+        == "Onsite takes longest: a median of 6 days (75th percentile 9 days), over 367 stays."
+    )
+    assert takeaways.time_in_stage(frame.iloc[0:0], Q3) is None

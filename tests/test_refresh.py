@@ -50,6 +50,7 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
         "fct_openings",
         "kpi_time_to_hire",
         "kpi_time_to_fill",
+        "kpi_time_in_stage",
         "kpi_offer_acceptance",
         "kpi_stage_pass_through",
         "kpi_source_of_hire",

@@ -18,11 +18,7 @@ left, right = st.columns(2)
 with left:
     components.chart(specs.STAGE_AGING, scope)
 with right:
-    notices.not_published(
-        "Time in stage (median, 75th percentile) per canonical stage",
-        "the snapshot holds each stage stay's days but no KPI table of their median and"
-        " 75th percentile, and the dashboards do not compute metrics.",
-    )
+    components.chart(specs.TIME_IN_STAGE, scope, describe=False)
 
 left, right = st.columns(2)
 with left:
