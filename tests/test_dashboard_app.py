@@ -547,6 +547,7 @@ def test_funnel_page_renders_its_charts_and_names_what_is_not_published(funnel: 
     assert set(figures(funnel)) == {
         "Stage pass-through",
         "Stage aging of open applications",
+        "Time in stage",
         "Time to hire by department",
         "Time to fill by department",
         "Open openings by age",
@@ -554,8 +555,19 @@ def test_funnel_page_renders_its_charts_and_names_what_is_not_published(funnel: 
         "Why offers were declined",
     }
     notes = [n.value for n in funnel.info]
-    assert any(n.startswith("**Time in stage (median, 75th percentile)") for n in notes)
     assert any("by candidate source" in n for n in notes)
+
+
+def test_time_in_stage_shows_the_quarter_per_stage(funnel: AppTest, demo_published: Path) -> None:
+    bars = trace(figures(funnel)["Time in stage"], "Median")
+    expected = fetch(
+        demo_published,
+        "select median_days from kpi_time_in_stage where period_grain = 'quarter'"
+        " and department = 'All departments' and source_system = 'All ATSs'"
+        " and period_start = ? order by canonical_stage_order",
+        [as_of_quarter(demo_published)],
+    )
+    assert decode(bars["x"]) == expected["median_days"].tolist()
 
 
 def open_openings(db: Path, department: str | None = None) -> pd.DataFrame:
@@ -678,28 +690,43 @@ def nps_row(db: Path, cut_type: str, cut_value: str, quarter: date) -> pd.Series
     ).iloc[0]
 
 
+def quarter_with_small_stage(db: Path, under: int) -> date:
+    """The latest quarter with a stage-reached cut of 1 to `under` - 1 responses.
+
+    The demo's outcome cuts are all large; its furthest-stage cuts are not."""
+    found = fetch(
+        db,
+        "select max(period_start) as quarter from kpi_candidate_nps where period_grain = 'quarter'"
+        " and cut_type = 'furthest_stage' and responses_n between 1 and ? - 1",
+        [under],
+    )["quarter"][0]
+    assert not pd.isna(found), f"the demo has no stage cut under {under} responses"
+    return pd.Timestamp(found).date()
+
+
 def test_candidate_page_shows_nps_and_says_fewer_than_5_for_small_groups(
     monkeypatch: pytest.MonkeyPatch, demo_published: Path
 ) -> None:
     at = open_page(run_app(monkeypatch, demo_published), "candidate_experience")
-    quarter = as_of_quarter(demo_published)
+    quarter = quarter_with_small_stage(demo_published, 5)
+    at.selectbox(key="quarter").select(quarter).run()
     org = nps_row(demo_published, "all", "All", quarter)
 
     assert [t.value for t in at.title] == ["Candidate experience"]
     assert tile(at, "Candidate NPS").value == f"{org['nps']:+.0f}"
     assert tile(at, "Response rate").value == f"{round(org['response_rate'] * 100)}%"
-    by_outcome = trace(figures(at)["Candidate NPS by outcome"], "Candidate NPS")
+    by_stage = trace(figures(at)["Candidate NPS by stage reached"], "Candidate NPS")
     suppressed = fetch(
         demo_published,
         "select cut_value from kpi_candidate_nps where period_grain = 'quarter' "
-        "and cut_type = 'outcome' and period_start = ? and is_suppressed "
+        "and cut_type = 'furthest_stage' and period_start = ? and is_suppressed "
         "and not is_complementary_suppressed order by cut_value",
         [quarter],
     )["cut_value"]
-    assert len(suppressed) > 0, "the demo snapshot has no small outcome group to test with"
-    texts = dict(zip(decode(by_outcome["y"]), decode(by_outcome["text"]), strict=True))
-    for outcome in suppressed:
-        assert texts[outcome.capitalize()] == "fewer than 5 responses"
+    assert len(suppressed) > 0
+    texts = dict(zip(decode(by_stage["y"]), decode(by_stage["text"]), strict=True))
+    for stage in suppressed:
+        assert texts[stage.replace("_", " ").capitalize()] == "fewer than 5 responses"
 
 
 def test_the_minimum_group_size_comes_from_the_snapshot(
@@ -708,8 +735,9 @@ def test_the_minimum_group_size_comes_from_the_snapshot(
     with duckdb.connect(str(published_copy)) as con:
         con.execute("update fct_selection_rates set min_group_size = 7")
     at = open_page(run_app(monkeypatch, published_copy), "candidate_experience")
+    at.selectbox(key="quarter").select(quarter_with_small_stage(published_copy, 7)).run()
 
-    texts = decode(trace(figures(at)["Candidate NPS by outcome"], "Candidate NPS")["text"])
+    texts = decode(trace(figures(at)["Candidate NPS by stage reached"], "Candidate NPS")["text"])
     assert "fewer than 7 responses" in texts
     assert "fewer than 5 responses" not in texts
 
