@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import hmac
 import json
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import raw_store
+from orchestration.ingest import pii, raw_store
 from orchestration.ingest.loader import load_file, load_source
 from orchestration.ingest.readers import ExportFileError, read_json_records
 from orchestration.ingest.sources import GREENHOUSE_SOURCE, PEOPLE_SOURCE
@@ -581,8 +583,6 @@ def test_candidate_personal_data_never_reaches_a_table_in_plain_text(con, tmp_pa
     assert not [v for v in PLAIN_VALUES if v in everything.lower()]
     assert "s3cret" not in everything
     # the same email in any shape and case gives the same key
-    from orchestration.ingest import pii
-
     assert rows(con, "select email_addresses from raw_greenhouse.candidates where id = 1") == [
         (pii.keyed_hash("email", "aiko.tanaka@example.com"),)
     ]
@@ -726,3 +726,11 @@ def test_drop_raw_forgets_everything_loaded(con, tmp_path):
     raw_store.ensure_raw_tables(con)
     assert load(con, export, "jobs", "load-2").status == "loaded"
     assert rows(con, "select count(*) from raw.load_log") == [(1,)]
+
+
+def test_the_keyed_hash_is_hmac_sha256_of_the_normalized_value():
+    """Computed independently with the standard library's HMAC over the normalized text."""
+    expected = hmac.new(b"k3y", b"aiko.tanaka@example.com", hashlib.sha256).hexdigest()
+    assert pii.keyed_hash("email", "  Aiko.Tanaka@Example.com ", "k3y") == expected
+    phone = hmac.new(b"k3y", b"+15550199", hashlib.sha256).hexdigest()
+    assert pii.keyed_hash("phone", "+1 (555) 0199", "k3y") == phone
