@@ -7,6 +7,7 @@ missing folder); 3 another refresh holds the warehouse (refresh without --wait).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import date
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from orchestration.engine import ENGINE_ENV, ENGINES
 from orchestration.resources import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
 
 DEFAULT_PORT = 8501
@@ -123,8 +125,22 @@ def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> Non
     is_flag=True,
     help="When another refresh holds the warehouse, wait for it instead of exiting with 3.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="duckdb",
+    show_default=True,
+    envvar=ENGINE_ENV,
+    help="SQL engine dbt builds with: DuckDB, or Apache Spark (docs/spark.md)."
+    f" Also set by {ENGINE_ENV}.",
+)
 def refresh(
-    exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, wait: bool
+    exports_dir: Path,
+    warehouse_dir: Path,
+    as_of: str | None,
+    rebuild: bool,
+    wait: bool,
+    engine: str,
 ) -> None:
     """Ingest, validate, build and test, then publish for the dashboards.
 
@@ -139,6 +155,7 @@ def refresh(
       2  wrong usage (bad option, missing export folder)
       3  another refresh holds the warehouse (its PID is named); see --wait
     """
+    os.environ[ENGINE_ENV] = engine  # dbt's profile and every step read it
     sys.exit(_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, wait=wait))
 
 
@@ -150,13 +167,16 @@ def _refresh(
     rebuild: bool = False,
     wait: bool = False,
 ) -> int:
+    from orchestration.engine import current_engine
     from orchestration.lock import WarehouseBusy
     from orchestration.refresh import format_summary, run_refresh, show_progress
 
     show_progress()
+    engine = current_engine()
     click.echo(
         f"Refreshing {warehouse_dir} from {exports_dir}"
         + (f" as of {as_of}" if as_of else "")
+        + (f" on {engine}" if engine != "duckdb" else "")
         + (" (rebuilding the raw layer)" if rebuild else "")
     )
     try:

@@ -29,6 +29,7 @@ from dagster_dbt import (
 )
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
+from orchestration.engine import spark_dir
 from orchestration.resources import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -70,6 +71,9 @@ def dbt_env(warehouse_db: Path) -> dict[str, str]:
     return {
         **os.environ,
         "HIRING_WAREHOUSE_DB": str(warehouse_db),
+        # the Spark target's tables, raw Parquet and metastore (orchestration/engine.py)
+        "HIRING_SPARK_DIR": str(spark_dir(warehouse_db.parent)),
+        "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_LOG_PATH": str(dbt_run_dir(warehouse_db) / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -79,7 +83,11 @@ def dbt_env(warehouse_db: Path) -> dict[str, str]:
 def point_dbt_at(warehouse_db: Path) -> None:
     """dbt runs as a subprocess of this one and inherits its environment."""
     os.environ.update(
-        {k: v for k, v in dbt_env(warehouse_db).items() if k.startswith(("HIRING_", "DBT_"))}
+        {
+            k: v
+            for k, v in dbt_env(warehouse_db).items()
+            if k.startswith(("HIRING_", "DBT_", "SPARK_"))
+        }
     )
 
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import query
+import pytest
+
+from tests.conftest import ENGINES, handmade_on, query
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def handmade_published(request, handmade_published):
+    """Each expected value below holds on DuckDB and on Spark."""
+    return handmade_on(request, handmade_published)
+
 
 GH = "greenhouse:"
 Q1 = date(2026, 1, 1)

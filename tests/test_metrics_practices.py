@@ -11,7 +11,14 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import query
+from tests.conftest import ENGINES, handmade_on, query
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def handmade_published(request, handmade_published):
+    """Each expected value below holds on DuckDB and on Spark."""
+    return handmade_on(request, handmade_published)
+
 
 ALL = "All departments"
 GH = "greenhouse:"

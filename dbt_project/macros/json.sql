@@ -28,3 +28,24 @@
 {% macro duckdb__json_value(column, path) -%}
     json_extract({{ column }}, '{{ path }}')
 {%- endmacro %}
+
+{#- Spark: JSON is text (the raw Parquet holds it as a string). get_json_object
+    returns a scalar as text and an object or array as its JSON text. -#}
+{% macro spark__json_text(column, path) -%}
+    get_json_object({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro spark__json_value(column, path) -%}
+    get_json_object({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{#- A LATERAL VIEW right after the table it explodes; from_json as
+    array<string> keeps each element's JSON text, and positions start at 1. -#}
+{% macro spark__json_array_elements(column, alias) -%}
+    lateral view inline(
+        transform(
+            from_json({{ column }}, 'array<string>'),
+            (element, i) -> named_struct('value', element, 'position', i + 1)
+        )
+    ) {{ alias }} as value, position
+{%- endmacro %}

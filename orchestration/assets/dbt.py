@@ -19,6 +19,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Failure, MetadataValue
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.engine import copy_spark_marts, current_engine, metastore_busy, spark_dir
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import HiringDbtTranslator, dbt_project, point_dbt_at
@@ -55,12 +56,34 @@ def hiring_dbt_models(
         report(context, f"  dbt done: {_counts(seen)}")
         if not invocation.is_successful():
             failures = describe_failures(target, warehouse.warehouse_db)
+            if current_engine() == "spark" and _metastore_busy(target):
+                failures.insert(
+                    0, METASTORE_BUSY_MESSAGE.format(spark_dir(warehouse.warehouse_db.parent))
+                )
             raise Failure(
                 description="dbt build failed:\n" + "\n".join(failures),
                 metadata={"failures": MetadataValue.md("\n".join(f"- {f}" for f in failures))},
             )
+        if current_engine() == "spark":
+            tables = copy_spark_marts(warehouse.warehouse_db, Path(warehouse.warehouse_dir))
+            report(
+                context, f"  copied {len(tables)} Spark marts into {warehouse.warehouse_db.name}"
+            )
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+METASTORE_BUSY_MESSAGE = (
+    "Spark's metastore in {} is held by another Java process (a dbt or pyspark session"
+    " on this warehouse): its embedded metastore admits one at a time. Stop that process,"
+    " then refresh again."
+)
+
+
+def _metastore_busy(target: Path) -> bool:
+    """Whether this run's dbt log says another JVM holds the embedded metastore."""
+    log = target / "dbt.log"
+    return log.is_file() and metastore_busy(log.read_text(errors="replace"))
 
 
 def _remove_children(folder: Path) -> None:

@@ -14,6 +14,7 @@ other files still load (their counts stay honest in the summary).
 import contextlib
 import dataclasses
 import traceback
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -28,6 +29,7 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration.engine import current_engine, export_raw_table
 from orchestration.errors import describe_exception
 from orchestration.ingest import raw_store
 from orchestration.ingest.loader import FileResult, load_source
@@ -185,6 +187,10 @@ def build_ingest_assets(source: Source):
             results = load_each_file(
                 con, source, warehouse.exports_path, context.run_id, context.log
             )
+            if current_engine() == "spark":  # the same validated rows, where Spark reads them
+                raw_store.ensure_raw_tables(con, source.specs)  # a file that failed: empty
+                for spec in source.specs:
+                    export_raw_table(con, spec.table, Path(warehouse.warehouse_dir))
         finally:
             con.close()
         for spec, result in zip(specs.values(), results, strict=True):

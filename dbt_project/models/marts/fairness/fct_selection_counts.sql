@@ -139,9 +139,9 @@ counted as (
 )
 
 select
-    cast(cells.transition as varchar) as transition,
-    cast(cells.dimension as varchar) as dimension,
-    cast(cells.group_name as varchar) as group_name,
+    cast(cells.transition as string) as transition,
+    cast(cells.dimension as string) as dimension,
+    cast(cells.group_name as string) as group_name,
     cast(coalesce(counted.passed_n, 0) as bigint) as passed_n,
     cast(coalesce(counted.rejected_n, 0) as bigint) as rejected_n
 from cells

@@ -59,6 +59,6 @@ select
     source_system,
     offers_accepted,
     offers_declined,
-    cast(offers_accepted as double precision) / nullif(offers_accepted + offers_declined, 0) as acceptance_rate,
+    cast(offers_accepted as double) / nullif(offers_accepted + offers_declined, 0) as acceptance_rate,
     offers_pending
 from counted

@@ -41,6 +41,6 @@ select
     source_system,
     source_name,
     hires_n,
-    cast(hires_n as double precision) / sum(hires_n) over (partition by period_grain, period_start, department, source_system)
+    cast(hires_n as double) / sum(hires_n) over (partition by period_grain, period_start, department, source_system)
         as share_of_hires
 from counted

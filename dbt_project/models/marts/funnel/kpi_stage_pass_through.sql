@@ -50,5 +50,5 @@ select
     passed_n,
     rejected_n,
     in_progress_n,
-    cast(passed_n as double precision) / nullif(passed_n + rejected_n, 0) as pass_through_rate
+    cast(passed_n as double) / nullif(passed_n + rejected_n, 0) as pass_through_rate
 from counted

@@ -7,7 +7,7 @@ with source as (
 renamed as (
     select
         employee_id,
-        cast(manager_user_id as varchar) as manager_ats_user_id,
+        cast(manager_user_id as string) as manager_ats_user_id,
         rating,
         submitted_at
     from source

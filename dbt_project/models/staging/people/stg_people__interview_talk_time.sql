@@ -4,7 +4,7 @@ with source as (
 
 renamed as (
     select
-        source_system || ':' || interview_id || ':' || participant_role || ':' || coalesce(cast(user_id as varchar), '')
+        source_system || ':' || interview_id || ':' || participant_role || ':' || coalesce(cast(user_id as string), '')
             as talk_time_id,
         source_system,
         source_system || ':' || interview_id as interview_id,

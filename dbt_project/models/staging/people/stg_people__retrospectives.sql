@@ -4,7 +4,7 @@ with source as (
 
 renamed as (
     select
-        source_system || ':' || job_id || ':' || coalesce(cast(opening_id as varchar), '') as retrospective_id,
+        source_system || ':' || job_id || ':' || coalesce(cast(opening_id as string), '') as retrospective_id,
         source_system,
         source_system || ':' || job_id as job_id,
         source_system || ':' || opening_id as opening_id,

@@ -1,0 +1,117 @@
+"""The SQL engine dbt builds the warehouse with: DuckDB (default) or Apache Spark.
+
+`HIRING_ENGINE` (or `hiring refresh --engine`) picks it; dbt_project/profiles.yml
+reads the same variable to pick its output. Ingest, the load log and the
+quarantine stay in warehouse.duckdb whatever the engine: for Spark the raw
+tables are also written as Parquet files (from the same validated rows), which
+dbt registers as tables when a run starts (macros/register_raw_tables.sql).
+After the build, the marts Spark wrote are copied back into warehouse.duckdb,
+so the statistics step, publish and the dashboards read one contract: the
+published snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+ENGINE_ENV = "HIRING_ENGINE"
+ENGINES = ("duckdb", "spark")
+SPARK_DIR = "spark"  # inside the warehouse folder: tables, raw Parquet, metastore
+MARTS_SCHEMA = "marts"
+# The one JVM that may open the embedded (Derby) metastore at a time.
+METASTORE_BUSY_MARKERS = (
+    "XSDB6",
+    "Another instance of Derby may have already booted",
+    "Unable to instantiate org.apache.hadoop.hive.ql.metadata.SessionHiveMetaStoreClient",
+)
+
+
+def current_engine() -> str:
+    engine = os.environ.get(ENGINE_ENV, "duckdb").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
+def spark_dir(warehouse_dir: Path) -> Path:
+    return warehouse_dir.resolve() / SPARK_DIR
+
+
+def raw_parquet_dir(warehouse_dir: Path) -> Path:
+    """`<schema>/<table>/` folders of Parquet, one per raw table (registered by dbt)."""
+    return spark_dir(warehouse_dir) / "raw"
+
+
+def spark_tables_dir(warehouse_dir: Path) -> Path:
+    """Spark's `spark.sql.warehouse.dir`: `<schema>.db/<table>/` per managed table."""
+    return spark_dir(warehouse_dir) / "tables"
+
+
+def export_raw_table(con: duckdb.DuckDBPyConnection, table: str, warehouse_dir: Path) -> Path:
+    """Write one raw table (`schema.name`) as Parquet where the Spark run registers it.
+
+    Naive UTC timestamps are written as UTC instants (Spark reads a naive
+    Parquet timestamp as TIMESTAMP_NTZ, which does not mix with its TIMESTAMP),
+    and JSON as text (Spark parses it with get_json_object / from_json).
+    """
+    schema, name = table.split(".")
+    folder = raw_parquet_dir(warehouse_dir) / schema / name
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where schema_name = ? and table_name = ? order by column_index",
+        [schema, name],
+    ).fetchall()
+    cast = {"TIMESTAMP": "timestamptz", "JSON": "varchar"}
+    select = ", ".join(
+        f'cast("{col}" as {cast[kind]}) as "{col}"' if kind in cast else f'"{col}"'
+        for col, kind in columns
+    )
+    tmp = folder / "part-0.parquet.tmp"
+    con.execute(f"copy (select {select} from {table}) to '{tmp}' (format parquet)")
+    tmp.replace(folder / "part-0.parquet")  # Spark lists the folder: never a half file
+    return folder
+
+
+def copy_spark_marts(warehouse_db: Path, warehouse_dir: Path) -> dict[str, int]:
+    """Replace warehouse.duckdb's marts with the tables Spark built (Parquet -> Arrow -> DuckDB).
+
+    Spark's timestamps are UTC instants: stored naive UTC as DuckDB's marts are.
+    """
+    marts = spark_tables_dir(warehouse_dir) / f"{MARTS_SCHEMA}.db"
+    tables = sorted(p for p in marts.iterdir() if p.is_dir()) if marts.is_dir() else []
+    if not tables:
+        raise RuntimeError(f"Spark built no marts under {marts}: nothing to publish")
+    con = duckdb.connect(str(warehouse_db))
+    counts = {}
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("begin transaction")
+        con.execute(f"drop schema if exists {MARTS_SCHEMA} cascade")
+        con.execute(f"create schema {MARTS_SCHEMA}")
+        for folder in tables:
+            source = f"read_parquet('{folder}/*.parquet')"
+            columns = con.execute(f"describe select * from {source}").fetchall()
+            select = ", ".join(
+                f'cast("{col}" as timestamp) as "{col}"'
+                if kind.startswith("TIMESTAMP")
+                else f'"{col}"'
+                for col, kind, *_ in columns
+            )
+            con.execute(
+                f'create table {MARTS_SCHEMA}."{folder.name}" as select {select} from {source}'
+            )
+            counts[folder.name] = con.execute(
+                f'select count(*) from {MARTS_SCHEMA}."{folder.name}"'
+            ).fetchone()[0]
+        con.execute("commit")
+    finally:
+        con.close()
+    return counts
+
+
+def metastore_busy(text: str) -> bool:
+    return any(marker in text for marker in METASTORE_BUSY_MARKERS)
