@@ -47,8 +47,9 @@ dagster: install  ## open the Dagster UI over the demo export (http://127.0.0.1:
 	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run --frozen dg dev
 
-benchmark: install  ## time a refresh of 100k generated applications, per step, with peak memory
-	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000
+BENCH_ENGINES ?= duckdb,spark
+benchmark: install java  ## time a refresh of 100k generated applications on DuckDB and Spark, per step
+	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000 --engines $(BENCH_ENGINES)
 
 lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
 	$(UV) run --frozen ruff check orchestration dashboards tests

@@ -80,6 +80,20 @@ def _declared_types():
                 yield path.name, f"{node['name']}.{column}", type_
 
 
+def test_identifiers_are_quoted_through_the_adapter():
+    """Spark reads "start" as a string literal, not a column: quote with adapter.quote."""
+    quoted = re.compile(r"'\"\w+\"'|(?<![\w'])\"\w+\"(?![\w'])")
+    for path in _sql_files():
+        sql = re.sub(
+            r"\{\{.*?\}\}|\{%.*?%\}",
+            lambda m: m.group(0) if "'\"" in m.group(0) else "",
+            _code(path.read_text()),
+            flags=re.S,
+        )
+        found = quoted.findall(sql)
+        assert not found, f"{path.name}: double-quoted identifiers {found}"
+
+
 def test_contract_and_seed_types_are_accepted_by_both_engines():
     declared = list(_declared_types())
     assert len(declared) > 300  # every mart's contract is read

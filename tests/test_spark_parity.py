@@ -32,7 +32,7 @@ RUN_COLUMNS = {
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     rows = con.execute(
         "select table_name, column_name, data_type from duckdb_columns()"
-        " where schema_name = 'main' order by table_name, column_index"
+        " where schema_name = 'main' and not internal order by table_name, column_index"
     ).fetchall()
     tables: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in rows:

@@ -19,8 +19,8 @@ renamed as (
         end as interview_status,
         'greenhouse:' || {{ json_text('organizer', '$.id') }} as organizer_user_id,
         -- timestamps (UTC)
-        cast({{ json_text('"start"', '$.date_time') }} as timestamp) as starts_at,
-        cast({{ json_text('"end"', '$.date_time') }} as timestamp) as ends_at,
+        cast({{ json_text(adapter.quote('start'), '$.date_time') }} as timestamp) as starts_at,
+        cast({{ json_text(adapter.quote('end'), '$.date_time') }} as timestamp) as ends_at,
         created_at,
         updated_at
     from source
