@@ -11,6 +11,7 @@ Nothing a refresh writes may grow the project folder: per-run artifacts go to
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -111,13 +112,18 @@ def ensure_manifest(warehouse_db: Path) -> Path:
     itself, the CLI and tests call this first.
     """
     manifest = dbt_project.manifest_path
-    if _sources_newer_than(manifest):
-        subprocess.run(
-            [dbt_executable(), "parse", "--quiet"],
-            cwd=DBT_PROJECT_DIR,
-            env=dbt_env(warehouse_db),
-            check=True,
-        )
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    # dbt rewrites the shared manifest in place: refreshes starting together (tests,
+    # one per engine) parse one at a time, and none reads a half-written file.
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _sources_newer_than(manifest):
+            subprocess.run(
+                [dbt_executable(), "parse", "--quiet"],
+                cwd=DBT_PROJECT_DIR,
+                env=dbt_env(warehouse_db),
+                check=True,
+            )
     return manifest
 
 
