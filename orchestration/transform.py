@@ -12,6 +12,7 @@ Nothing a refresh writes may grow the project folder: per-run artifacts go to
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -105,6 +106,15 @@ def _sources_newer_than(target: Path) -> bool:
     return False
 
 
+def _complete(manifest: Path) -> bool:
+    """False for a manifest cut short (a parse killed while writing it)."""
+    try:
+        json.loads(manifest.read_bytes())
+    except ValueError:
+        return False
+    return True
+
+
 def ensure_manifest(warehouse_db: Path) -> Path:
     """Parse the dbt project when its manifest is missing or older than its files.
 
@@ -117,7 +127,7 @@ def ensure_manifest(warehouse_db: Path) -> Path:
     # one per engine) parse one at a time, and none reads a half-written file.
     with (manifest.parent / ".parse.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if _sources_newer_than(manifest):
+        if _sources_newer_than(manifest) or not _complete(manifest):
             subprocess.run(
                 [dbt_executable(), "parse", "--quiet"],
                 cwd=DBT_PROJECT_DIR,
