@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -48,6 +49,13 @@ PII_TYPE_NAME = "text or a list of text / {value} objects"
 DROPPED = "dropped"  # the record is not loaded: its key or a required field failed
 NULLED = "nulled"  # an optional field failed: stored as null, the record is loaded
 FLAGGED = "flagged"  # loaded as is, with a warning (a rule real data can break)
+
+# Great Expectations imports pyspark when it is installed (the Spark engine's dbt
+# runs it in its own process), and pyspark warns that it does not fully support
+# pandas 3: a warning about Spark DataFrames this process never makes.
+warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+)
 
 
 @dataclass(frozen=True)
