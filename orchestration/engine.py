@@ -21,6 +21,9 @@ ENGINE_ENV = "HIRING_ENGINE"
 ENGINES = ("duckdb", "spark")
 SPARK_DIR = "spark"  # inside the warehouse folder: tables, raw Parquet, metastore
 MARTS_SCHEMA = "marts"
+# Also read from warehouse.duckdb: a mart kept out of the published snapshot
+# (models/marts/experience) and the rows of warning tests (dbt_project.yml).
+OTHER_SCHEMAS = ("marts_restricted", "test_failures")
 # The one JVM that may open the embedded (Derby) metastore at a time.
 METASTORE_BUSY_MARKERS = (
     "XSDB6",
@@ -77,39 +80,54 @@ def export_raw_table(con: duckdb.DuckDBPyConnection, table: str, warehouse_dir: 
 
 
 def copy_spark_marts(warehouse_db: Path, warehouse_dir: Path) -> dict[str, int]:
-    """Replace warehouse.duckdb's marts with the tables Spark built (Parquet -> Arrow -> DuckDB).
+    """Replace warehouse.duckdb's marts (and `OTHER_SCHEMAS`) with the tables Spark built.
 
-    Spark's timestamps are UTC instants: stored naive UTC as DuckDB's marts are.
+    Parquet -> Arrow -> DuckDB. The marts feed the statistics step and publish;
+    the restricted mart and the rows of warning tests are what an analyst reads
+    in the warehouse after a refresh, in the same place whatever the engine.
+    Spark's timestamps are UTC instants: stored naive UTC, as DuckDB's are.
+    Returns rows per mart.
     """
-    marts = spark_tables_dir(warehouse_dir) / f"{MARTS_SCHEMA}.db"
-    tables = sorted(p for p in marts.iterdir() if p.is_dir()) if marts.is_dir() else []
-    if not tables:
-        raise RuntimeError(f"Spark built no marts under {marts}: nothing to publish")
+    marts = _spark_tables(warehouse_dir, MARTS_SCHEMA)
+    if not marts:
+        raise RuntimeError(
+            f"Spark built no marts under {spark_tables_dir(warehouse_dir)}: nothing to publish"
+        )
     con = duckdb.connect(str(warehouse_db))
-    counts = {}
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("begin transaction")
-        con.execute(f"drop schema if exists {MARTS_SCHEMA} cascade")
-        con.execute(f"create schema {MARTS_SCHEMA}")
-        for folder in tables:
-            source = f"read_parquet('{folder}/*.parquet')"
-            columns = con.execute(f"describe select * from {source}").fetchall()
-            select = ", ".join(
-                f'cast("{col}" as timestamp) as "{col}"'
-                if kind.startswith("TIMESTAMP")
-                else f'"{col}"'
-                for col, kind, *_ in columns
-            )
-            con.execute(
-                f'create table {MARTS_SCHEMA}."{folder.name}" as select {select} from {source}'
-            )
-            counts[folder.name] = con.execute(
-                f'select count(*) from {MARTS_SCHEMA}."{folder.name}"'
-            ).fetchone()[0]
+        counts = _replace_schema(con, MARTS_SCHEMA, marts)
+        for schema in OTHER_SCHEMAS:
+            _replace_schema(con, schema, _spark_tables(warehouse_dir, schema))
         con.execute("commit")
     finally:
         con.close()
+    return counts
+
+
+def _spark_tables(warehouse_dir: Path, schema: str) -> list[Path]:
+    folder = spark_tables_dir(warehouse_dir) / f"{schema}.db"
+    return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def _replace_schema(
+    con: duckdb.DuckDBPyConnection, schema: str, tables: list[Path]
+) -> dict[str, int]:
+    con.execute(f"drop schema if exists {schema} cascade")
+    con.execute(f"create schema {schema}")
+    counts = {}
+    for folder in tables:
+        source = f"read_parquet('{folder}/*.parquet')"
+        columns = con.execute(f"describe select * from {source}").fetchall()
+        select = ", ".join(
+            f'cast("{col}" as timestamp) as "{col}"' if kind.startswith("TIMESTAMP") else f'"{col}"'
+            for col, kind, *_ in columns
+        )
+        con.execute(f'create table {schema}."{folder.name}" as select {select} from {source}')
+        counts[folder.name] = con.execute(
+            f'select count(*) from {schema}."{folder.name}"'
+        ).fetchone()[0]
     return counts
 
 
