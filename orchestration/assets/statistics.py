@@ -77,7 +77,9 @@ def read_input(con: duckdb.DuckDBPyConnection, step: Step) -> pd.DataFrame:
     """The input mart, cast to the documented types (a mismatch fails here, naming the table)."""
     columns = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in step.input_columns.items())
     try:
-        return con.execute(f"select {columns} from {step.input_table}").df()
+        # in a set order: the bootstrap resamples rows by position, so the same rows in
+        # another order (another engine, another parallel write) gave another interval
+        return con.execute(f"select {columns} from {step.input_table} order by all").df()
     except duckdb.Error as error:
         raise RuntimeError(
             f"{step.input_table} does not match its documented schema: {error}"
