@@ -400,7 +400,7 @@ NPS_BY_MANAGER = register(
         query=queries.candidate_nps_by_manager,
         figure=charts.candidate_nps_by_manager,
         subtitle=lambda s: " · ".join(
-            [s.hiring_manager, *([s.source_system] if s.source_system != ALL_SOURCES else [])]
+            [s.manager, *([s.source_system] if s.source_system != ALL_SOURCES else [])]
             + [s.quarter_name]
         ),
         empty_reason=lambda s: (
@@ -444,9 +444,9 @@ MANAGER_TREND = register(
         title="Hiring manager by quarter",
         query=queries.manager_trend,
         figure=charts.manager_trend,
-        subtitle=lambda s: f"{s.hiring_manager} · every quarter up to {s.quarter_name}",
+        subtitle=lambda s: f"{s.manager} · every quarter up to {s.quarter_name}",
         empty_reason=lambda s: (
-            f"{s.hiring_manager} has no quarter in the impact table up to {s.quarter_name}."
+            f"{s.manager} has no quarter in the impact table up to {s.quarter_name}."
         ),
         takeaway=takeaways.manager_trend,
         metric="manager_hiring_impact",
@@ -460,8 +460,8 @@ MANAGER_JOBS = register(
         title="Their openings",
         query=queries.manager_jobs,
         figure=charts.manager_jobs,
-        subtitle=lambda s: f"{s.hiring_manager} · {s.department} · as of the snapshot",
-        empty_reason=lambda s: f"{s.hiring_manager} has no opening {s.where}.",
+        subtitle=lambda s: f"{s.manager} · {s.department} · as of the snapshot",
+        empty_reason=lambda s: f"{s.manager} has no opening {s.where}.",
         takeaway=takeaways.manager_jobs,
         metric="open_opening_age",
         cuts=AS_OF_CUTS,

@@ -402,7 +402,7 @@ def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             text=[formats.days(float(age)) for age in frame["open_age_days"]],
             textposition="outside",
             cliponaxis=False,
-            customdata=frame["hiring_manager_id"].fillna("no hiring manager"),
+            customdata=frame["hiring_manager"].fillna("no hiring manager"),
             hovertemplate="%{y}: open %{x} days (hiring manager %{customdata})<extra></extra>",
         )
     )
@@ -892,7 +892,7 @@ def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Every component per hiring manager with its n, the organization's row first; a cell is
     shaded green where the manager does better than the organization, red where worse."""
     first = frame.iloc[0]
-    names = ["<b>Organization</b>", *frame["hiring_manager_id"].tolist()]
+    names = ["<b>Organization</b>", *frame["hiring_manager"].tolist()]
     columns, fills = [names], [["#f4f6fa", *[PLAIN_FILL] * len(frame)]]
     for _label, value, n, org_value, org_n, lower, show in IMPACT_COMPONENTS:
         org_text = impact_cell(first, org_value, org_n, show, org=True)

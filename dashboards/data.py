@@ -169,6 +169,10 @@ def hiring_managers() -> list[str]:
     return fetch(queries.hiring_managers)
 
 
+def manager_names() -> dict[str, str]:
+    return fetch(queries.manager_names)
+
+
 def quarters(as_of: date) -> list[date]:
     return fetch(queries.quarters, as_of)
 

@@ -99,17 +99,39 @@ def source_systems(con: Connection) -> list[str]:
 
 
 def hiring_managers(con: Connection) -> list[str]:
-    """'All hiring managers' first, then every hiring manager of a job (pseudonymous ids)."""
+    """'All hiring managers' first, then every hiring manager of a job, ids in name order."""
     frame = _frame(
         con,
         """
-        select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
-        union
-        select hiring_manager_id from main.fct_manager_hiring_impact
-        order by hiring_manager_id
+        with managers as (
+            select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
+            union
+            select hiring_manager_id from main.fct_manager_hiring_impact
+        )
+        select m.hiring_manager_id
+        from managers as m
+        left join main.dim_hiring_managers as d on d.hiring_manager_id = m.hiring_manager_id
+        order by coalesce(d.display_name, m.hiring_manager_id), m.hiring_manager_id
         """,
     )
     return [ALL_MANAGERS, *frame["hiring_manager_id"].tolist()]
+
+
+def manager_names(con: Connection) -> dict[str, str]:
+    """The name each hiring manager id is shown by (unique: dim_hiring_managers)."""
+    frame = _frame(con, "select hiring_manager_id, display_name from main.dim_hiring_managers")
+    return dict(zip(frame["hiring_manager_id"], frame["display_name"], strict=True))
+
+
+def _manager_name(alias: str) -> str:
+    """A select expression: the display name of `alias`.hiring_manager_id (needs join `d`)."""
+    return f"coalesce(d.display_name, {alias}.hiring_manager_id) as hiring_manager"
+
+
+def _manager_join(alias: str) -> str:
+    return (
+        f"left join main.dim_hiring_managers as d on d.hiring_manager_id = {alias}.hiring_manager_id"
+    )
 
 
 def quarters(con: Connection, as_of: date) -> list[date]:
@@ -508,8 +530,11 @@ def open_openings_by_age(con: Connection, scope: Scope) -> pd.DataFrame:
     return _frame(
         con,
         f"""
-        select o.opening_id, o.job_name, o.department, o.hiring_manager_id, o.open_age_days
+        select
+            o.opening_id, o.job_name, o.department, o.hiring_manager_id, {_manager_name("o")},
+            o.open_age_days
         from main.fct_openings as o
+        {_manager_join("o")}
         where o.is_open and not o.is_evergreen and not o.is_template and {_row_filter("o")}
         order by o.open_age_days desc, o.job_name, o.opening_id
         """,
@@ -701,7 +726,9 @@ def candidate_nps_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
     frame = _nps_by(con, scope, "hiring_manager", only)
     if scope.source_system != ALL_SOURCES:  # manager ids carry their ATS as a prefix
         frame = frame[frame["cut_value"].str.startswith(f"{scope.source_system}:")]
-    return frame.reset_index(drop=True)
+    names = manager_names(con)
+    frame = frame.assign(cut_value=[names.get(v, v) for v in frame["cut_value"]])
+    return frame.sort_values("cut_value").reset_index(drop=True)
 
 
 # --- Hiring managers -----------------------------------------------------------------------
@@ -715,12 +742,13 @@ def manager_impact(con: Connection, scope: Scope) -> pd.DataFrame:
     return _frame(
         con,
         f"""
-        select *, {_MIN_GROUP} as min_group_size
-        from main.fct_manager_hiring_impact
-        where quarter_start = ?
-          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
-          and (? = 'All hiring managers' or hiring_manager_id = ?)
-        order by hires_n desc, hiring_manager_id
+        select i.*, {_manager_name("i")}, {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact as i
+        {_manager_join("i")}
+        where i.quarter_start = ?
+          and (? = 'All ATSs' or starts_with(i.hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or i.hiring_manager_id = ?)
+        order by i.hires_n desc, hiring_manager, i.hiring_manager_id
         """,
         (
             scope.quarter,

@@ -49,12 +49,14 @@ def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
             help="The applicant tracking system the numbers come from. All ATSs is the"
             " whole company, whichever ATS each team hires on.",
         )
+        names = data.manager_names()
         st.selectbox(
             "Hiring manager",
             data.hiring_managers(),
+            format_func=lambda manager: names.get(manager, manager),
             key=MANAGER_KEY,
             bind=URL,
-            help="Pseudonymous ids, as the snapshot holds them. Numbers only kept by"
+            help="The address keeps the manager's ATS id. Numbers only kept by"
             " department and ATS say so instead of showing the whole company.",
         )
         st.markdown(reset_link(page), unsafe_allow_html=True)
@@ -76,10 +78,12 @@ def reset_link(page: StreamlitPage | None) -> str:
 
 def current_scope() -> data.Scope:
     """The scope chosen in the sidebar on this run."""
+    manager = st.session_state.get(MANAGER_KEY, data.ALL_MANAGERS)
     return data.Scope(
         department=st.session_state[DEPARTMENT_KEY],
         quarter=st.session_state[QUARTER_KEY],
         source_system=st.session_state.get(SOURCE_KEY, data.ALL_SOURCES),
-        hiring_manager=st.session_state.get(MANAGER_KEY, data.ALL_MANAGERS),
+        hiring_manager=manager,
         as_of=data.snapshot_info().as_of_date,
+        manager_name=data.manager_names().get(manager),
     )

@@ -303,7 +303,7 @@ def candidate_nps_by_group(frame: pd.DataFrame, scope: Scope) -> str | None:
         return None if not hidden else f"All {hidden} groups are too small to show."
     low = known.sort_values(["nps", "cut_value"]).iloc[0]
     name = str(low["cut_value"])
-    if ":" not in name:  # outcomes and stages read as words; ids stay as they are
+    if name.islower():  # outcome and stage codes read as words; names stay as they are
         name = name.replace("_", " ").capitalize()
     sentence = (
         f"Lowest: {name} at {formats.nps(float(low['nps']))} ({int(low['responses_n'])} responses)."

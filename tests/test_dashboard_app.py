@@ -776,8 +776,9 @@ def test_candidate_page_without_survey_rows_shows_empty_states(
 def impact_rows(db: Path, quarter: date) -> pd.DataFrame:
     return fetch(
         db,
-        "select * from fct_manager_hiring_impact where quarter_start = ? "
-        "order by hires_n desc, hiring_manager_id",
+        "select i.*, d.display_name from fct_manager_hiring_impact as i"
+        " join dim_hiring_managers as d using (hiring_manager_id)"
+        " where quarter_start = ? order by hires_n desc, display_name, hiring_manager_id",
         [quarter],
     )
 
@@ -795,7 +796,9 @@ def test_impact_table_lists_every_manager_beside_the_organization(
     columns = table_columns(figures(at)["Manager hiring impact"])
 
     assert [t.value for t in at.title] == ["Hiring managers"]
-    assert columns[0] == ["<b>Organization</b>", *rows["hiring_manager_id"]]
+    # Managers are shown by name (employees, as the ATS names them), never by id.
+    assert columns[0] == ["<b>Organization</b>", *rows["display_name"]]
+    assert not any(":" in name for name in columns[0])
     assert columns[1][1:] == [f"{n}" for n in rows["hires_n"]]
     org_days = rows["org_time_to_hire_median_days"][0]
     assert columns[2][0].startswith(f"<b>{shown_days(org_days)}")
@@ -812,8 +815,11 @@ def test_impact_table_follows_the_ats_filter(
     at = open_page(run_app(monkeypatch, demo_published), "hiring_managers")
     at.selectbox(key="ats").select("lever").run()
     managers = table_columns(figures(at)["Manager hiring impact"])[0][1:]
+    lever = fetch(
+        demo_published, "select display_name from dim_hiring_managers where source_system = 'lever'"
+    )
 
-    assert managers and all(m.startswith("lever:") for m in managers)
+    assert managers and set(managers) <= set(lever["display_name"])
 
 
 def test_one_manager_page_asks_for_a_manager_then_shows_their_quarter(
@@ -824,6 +830,12 @@ def test_one_manager_page_asks_for_a_manager_then_shows_their_quarter(
     assert not figures(at)
 
     manager = "greenhouse:400010"
+    name = fetch(
+        demo_published,
+        "select display_name from dim_hiring_managers where hiring_manager_id = ?",
+        [manager],
+    )["display_name"][0]
+    assert name in at.selectbox(key="manager").options  # the pick list shows names
     at.selectbox(key="manager").select(manager).run()
     row = (
         impact_rows(demo_published, as_of_quarter(demo_published))
@@ -832,6 +844,7 @@ def test_one_manager_page_asks_for_a_manager_then_shows_their_quarter(
     )
 
     assert not at.exception
+    assert at.caption[0].value.startswith(f"{name} · ")
     assert set(figures(at)) == {"Hiring manager by quarter", "Their openings"}
     assert tile(at, "Hires").value == str(row["hires_n"])
     share = round(row["talk_share_median"] * 100)

@@ -257,3 +257,17 @@ def test_organization_values_are_the_kpi_tables_org_rows(handmade_published):
         [Q1],
     )
     assert org_values(handmade_published, "org_nps, org_nps_responses_n", Q1) == nps_all
+
+
+def test_hiring_managers_are_shown_by_their_name_in_the_users_export(handmade_published):
+    rows = query(
+        handmade_published,
+        "select hiring_manager_id, source_system, display_name from dim_hiring_managers",
+    )
+    # The managers of the jobs' hiring teams, named as users.json names them.
+    assert sorted(rows) == [
+        (f"{GH}901", "greenhouse", "Hal Marsh"),
+        (f"{GH}902", "greenhouse", "Ines Duarte"),
+        (f"{GH}904", "greenhouse", "Omar Reyes"),
+        (f"{GH}905", "greenhouse", "Lena Vogt"),
+    ]
