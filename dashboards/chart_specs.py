@@ -217,6 +217,32 @@ TIME_TO_FILL_BY_DEPARTMENT = register(
     )
 )
 
+TIME_TO_HIRE_BY_SOURCE = register(
+    ChartSpec(
+        id="time_to_hire_by_source",
+        title="Time to hire by source",
+        query=queries.time_to_hire_by_source,
+        figure=charts.time_to_hire_by_source,
+        subtitle=lambda s: f"{s.label} · by the source credited with the hire",
+        empty_reason=lambda s: f"no offers were accepted {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_hire_by_source,
+        metric="time_to_hire",
+    )
+)
+
+TIME_TO_FILL_BY_SOURCE = register(
+    ChartSpec(
+        id="time_to_fill_by_source",
+        title="Time to fill by source",
+        query=queries.time_to_fill_by_source,
+        figure=charts.time_to_fill_by_source,
+        subtitle=lambda s: f"{s.label} · by the source of the hire that filled the opening",
+        empty_reason=lambda s: f"no openings were filled {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_fill_by_source,
+        metric="time_to_fill",
+    )
+)
+
 OPEN_OPENINGS_BY_AGE = register(
     ChartSpec(
         id="open_openings_by_age",

@@ -386,6 +386,18 @@ def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     )
 
 
+def time_to_hire_by_source(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_bars(
+        frame, "events_n", ("hire", "hires"), "Time to hire by source", subtitle, "source_name"
+    )
+
+
+def time_to_fill_by_source(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_bars(
+        frame, "events_n", ("filled", "filled"), "Time to fill by source", subtitle, "source_name"
+    )
+
+
 def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Every opening still open on the as-of date, oldest first, with its age in days."""
     labels = [

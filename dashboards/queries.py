@@ -500,6 +500,29 @@ def _duration_by_department(con: Connection, scope: Scope, table: str, n_column:
     )
 
 
+def _duration_by_source(con: Connection, scope: Scope, measure: str) -> pd.DataFrame:
+    """The quarter's median and p75 days per credited source, slowest first."""
+    return _frame(
+        con,
+        """
+        select source_name, events_n, median_days, p75_days
+        from main.kpi_speed_by_source
+        where period_grain = 'quarter' and measure = ? and department = ?
+          and source_system = ? and period_start = ?
+        order by median_days desc nulls last, source_name
+        """,
+        (measure, scope.department, scope.source_system, scope.quarter),
+    )
+
+
+def time_to_hire_by_source(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _duration_by_source(con, scope, "time_to_hire")
+
+
+def time_to_fill_by_source(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _duration_by_source(con, scope, "time_to_fill")
+
+
 def time_in_stage(con: Connection, scope: Scope) -> pd.DataFrame:
     """The quarter's completed stays per canonical stage: median and 75th percentile days."""
     return _frame(

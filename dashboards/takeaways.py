@@ -178,6 +178,31 @@ def _slowest_department(subject: str) -> Takeaway:
 time_to_hire_by_department = _slowest_department("time to hire")
 time_to_fill_by_department = _slowest_department("time to fill")
 
+SOURCE_MIN_EVENTS = 5  # a source's median over fewer events is not a headline
+
+
+def _fastest_source(subject: str, counted: tuple[str, str]) -> Takeaway:
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "median_days")
+        known = known[known["events_n"] >= SOURCE_MIN_EVENTS]
+        if len(known) < 2:
+            return None
+        ranked = known.sort_values(["median_days", "source_name"])
+        fast, slow = ranked.iloc[0], ranked.iloc[-1]
+        return (
+            f"Among sources with at least {SOURCE_MIN_EVENTS} {counted[1]} in"
+            f" {scope.quarter_name}, {fast['source_name']} had the shortest median {subject}"
+            f" ({formats.days(float(fast['median_days']))},"
+            f" {formats.count(int(fast['events_n']), *counted)}) and {slow['source_name']} the"
+            f" longest ({formats.days(float(slow['median_days']))})."
+        )
+
+    return rule
+
+
+time_to_hire_by_source = _fastest_source("time to hire", ("hire", "hires"))
+time_to_fill_by_source = _fastest_source("time to fill", ("opening filled", "openings filled"))
+
 
 def open_openings_by_age(frame: pd.DataFrame, scope: Scope) -> str | None:
     """'10 openings are open; the oldest, Account Executive (Sales), for 120 days.'"""
