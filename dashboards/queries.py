@@ -130,7 +130,8 @@ def _manager_name(alias: str) -> str:
 
 def _manager_join(alias: str) -> str:
     return (
-        f"left join main.dim_hiring_managers as d on d.hiring_manager_id = {alias}.hiring_manager_id"
+        "left join main.dim_hiring_managers as d"
+        f" on d.hiring_manager_id = {alias}.hiring_manager_id"
     )
 
 
