@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium demo test test-fast dagster benchmark lint clean help
+.PHONY: install chromium demo test test-fast dagster benchmark screenshots lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,9 +43,13 @@ dagster: install  ## open the Dagster UI over the demo export (http://127.0.0.1:
 benchmark: install  ## time a refresh of 100k generated applications, per step, with peak memory
 	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000
 
+screenshots: install chromium  ## refresh the demo warehouse, then screenshot every page into docs/screenshots
+	$(UV) run --frozen hiring refresh --exports seeds/demo --warehouse warehouse
+	$(UV) run --frozen python tools/screenshots.py --warehouse warehouse --out docs/screenshots
+
 lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
-	$(UV) run --frozen ruff check orchestration dashboards tests
-	$(UV) run --frozen ruff format --check orchestration dashboards tests
+	$(UV) run --frozen ruff check orchestration dashboards tests tools
+	$(UV) run --frozen ruff format --check orchestration dashboards tests tools
 	@mkdir -p warehouse
 	cd dbt_project && HIRING_WAREHOUSE_DB=$(CURDIR)/warehouse/lint.duckdb \
 	  $(UV) run --frozen sqlfluff lint models tests
