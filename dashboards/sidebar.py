@@ -56,8 +56,8 @@ def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
             format_func=lambda manager: names.get(manager, manager),
             key=MANAGER_KEY,
             bind=URL,
-            help="The address keeps the manager's ATS id. Numbers only kept by"
-            " department and ATS say so instead of showing the whole company.",
+            help="Managers are listed by name, as the ATS names them. Numbers only kept"
+            " by department and ATS say so instead of showing the whole company.",
         )
         st.markdown(reset_link(page), unsafe_allow_html=True)
         st.caption(

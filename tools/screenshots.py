@@ -59,9 +59,11 @@ def busiest_manager(published: Path) -> str | None:
     """The manager with the most hires in the latest quarter: the one-manager page's example."""
     with duckdb.connect(str(published), read_only=True) as con:
         row = con.execute(
-            "select hiring_manager_id from fct_manager_hiring_impact"
+            # The address holds what the pick list shows: the manager's name.
+            "select d.display_name from fct_manager_hiring_impact as i"
+            " join dim_hiring_managers as d using (hiring_manager_id)"
             " where quarter_start = (select max(quarter_start) from fct_manager_hiring_impact)"
-            " order by hires_n desc, hiring_manager_id limit 1"
+            " order by i.hires_n desc, d.display_name limit 1"
         ).fetchone()
     return row[0] if row else None
 
