@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium demo test test-fast dagster benchmark lint clean help
+.PHONY: install chromium office demo test test-fast dagster benchmark lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,10 +28,17 @@ chromium:  ## install Debian's chromium for browser tests (as root, when missing
 	  else echo "chromium missing: install Debian's chromium (apt-get install chromium) for browser tests"; exit 1; fi; \
 	fi
 
+office:  ## install Debian's LibreOffice Impress and pdftoppm for deck tests (as root, when missing)
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress poppler-utils fonts-liberation; \
+	  else echo "LibreOffice or pdftoppm missing: install Debian's libreoffice-impress and poppler-utils for deck tests"; exit 1; fi; \
+	fi
+
 demo: install  ## build the demo company's warehouse and serve the dashboard on :8501
 	$(UV) run --frozen hiring demo
 
-test: install chromium  ## run the whole test suite (dbt, Dagster, dashboards in a real browser)
+test: install chromium office  ## run the whole test suite (dbt, Dagster, dashboards in a real browser, the deck)
 	$(UV) run --frozen pytest
 
 DAGSTER_HOME ?= $(CURDIR)/warehouse/.dagster
