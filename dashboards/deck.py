@@ -50,7 +50,7 @@ GENERIC_FOLDERS = frozenset({"warehouse", "published", "data", "tmp"})
 SOFFICE_NAMES = ("soffice", "libreoffice")
 PDF_TIMEOUT_S = 300
 
-SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)  # PowerPoint's 16:9, 13.33 × 7.5 in
 MARGIN = Inches(0.5)
 HEADLINE_HEIGHT = Inches(1.1)
 INK = RGBColor(0x1F, 0x29, 0x37)  # charts.COLORS["text"]

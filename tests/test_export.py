@@ -49,7 +49,7 @@ def test_png_and_svg_are_valid_16_by_9_images(connection, scope):
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     assert (svg.get("width"), svg.get("height")) == ("1600", "900")
     # The chart's own words are in the drawing, not a blank canvas.
-    texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    texts = " ".join("".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
     assert "Time to hire by month" in texts
 
 
