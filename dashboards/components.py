@@ -81,10 +81,10 @@ def chart(spec: ChartSpec, scope: Scope, describe: bool = True) -> None:
         else:
             figure = spec.figure(frame, spec.subtitle(scope))
             st.plotly_chart(figure, config={"displaylogo": False}, key=f"chart-{spec.id}")
-            image_downloads(spec, scope, figure)
             takeaway = spec.takeaway(frame, scope)
             if takeaway:
                 st.markdown(f"**{takeaway}**")
+            image_downloads(spec, scope, figure)
     if describe and spec.metric is not None:
         description(data.metric_help(spec.metric))
 
