@@ -251,10 +251,7 @@ def _chart_slide(presentation, deck: Deck, content: ChartSlide, picture: bytes |
             slide,
             top + Inches(0.4),
             Inches(3),
-            [
-                (content.spec.title, 24, True, INK),
-                (f"Nothing to chart: {content.note}", 22, False, MUTED),
-            ],
+            [(f"Nothing to chart: {content.note}", 24, False, MUTED)],
         )
     _footer(slide, deck)
     slide.notes_slide.notes_text_frame.text = content.notes
