@@ -10,6 +10,7 @@ Numbers go in release notes and issue notes; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import sys
@@ -57,6 +58,10 @@ def time_pages(published: Path) -> dict[str, tuple[float, float]]:
     """
     from streamlit.testing.v1 import AppTest
 
+    # AppTest starts outside a script run, which Streamlit warns about once; it is expected.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
+        logging.ERROR
+    )
     os.environ["HIRING_PUBLISHED_DB"] = str(published)
     app = AppTest.from_file(str(APP), default_timeout=120).run()
     times = {}
