@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium demo test test-fast dagster benchmark screenshots lint clean help
+.PHONY: install chromium office demo test test-fast dagster benchmark screenshots lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,10 +28,17 @@ chromium:  ## install Debian's chromium for browser tests (as root, when missing
 	  else echo "chromium missing: install Debian's chromium (apt-get install chromium) for browser tests"; exit 1; fi; \
 	fi
 
+office:  ## install Debian's LibreOffice Impress and pdftoppm for deck tests (as root, when missing)
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress poppler-utils fonts-liberation; \
+	  else echo "LibreOffice or pdftoppm missing: install Debian's libreoffice-impress and poppler-utils for deck tests"; exit 1; fi; \
+	fi
+
 demo: install  ## build the demo company's warehouse and serve the dashboard on :8501
 	$(UV) run --frozen hiring demo
 
-test: install chromium  ## run the whole test suite (dbt, Dagster, dashboards in a real browser)
+test: install chromium office  ## run the whole test suite (dbt, Dagster, dashboards in a real browser, the deck)
 	$(UV) run --frozen pytest
 
 DAGSTER_HOME ?= $(CURDIR)/warehouse/.dagster
@@ -43,9 +50,12 @@ dagster: install  ## open the Dagster UI over the demo export (http://127.0.0.1:
 benchmark: install  ## time a refresh of 100k generated applications, per step, with peak memory
 	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000
 
-screenshots: install chromium  ## refresh the demo warehouse, then screenshot every page into docs/screenshots
+screenshots: install chromium office  ## refresh the demo warehouse; screenshot every page and the deck's slides into docs/screenshots
 	$(UV) run --frozen hiring refresh --exports seeds/demo --warehouse warehouse
 	$(UV) run --frozen python tools/screenshots.py --warehouse warehouse --out docs/screenshots
+	$(UV) run --frozen hiring slides --warehouse warehouse --out warehouse/deck.pptx --company "Demo company" --pdf
+	rm -f docs/screenshots/deck-*.png
+	pdftoppm -png -scale-to 960 warehouse/deck.pdf docs/screenshots/deck
 
 lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
 	$(UV) run --frozen ruff check orchestration dashboards tests tools

@@ -12,7 +12,7 @@ import html
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboards import data, formats
+from dashboards import components, data, formats
 from dashboards.periods import quarter_label, quarter_start
 
 DEPARTMENT_KEY = "department"
@@ -63,6 +63,7 @@ def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
         st.caption(
             "The address bar holds these filters: copy it to share this view.",
         )
+        components.deck_download(current_scope())
         st.divider()
         st.markdown("**Data freshness**")
         st.caption(f"Data as of {formats.long_date(info.as_of_date)}")
