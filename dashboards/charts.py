@@ -467,7 +467,7 @@ def _quarter_name(value: object) -> str:
 def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Mean score and each component's mean by start quarter; a young cohort reads as censored."""
     labels = [
-        f"{_quarter_name(q)}<br>{int(s)} scored · {int(c)} censored"
+        f"{_quarter_name(q)}<br>{int(s)} scored<br>{int(c)} censored"
         for q, s, c in zip(frame["quarter"], frame["scored_n"], frame["censored_n"], strict=True)
     ]
     figure = go.Figure()
@@ -488,7 +488,8 @@ def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     _layout(figure, "Quality of hire by start quarter", subtitle)
     figure.update_layout(barmode="group")
     figure.update_yaxes(title_text="Score (0–100)", range=[0, 110])
-    figure.update_xaxes(title_text="Start quarter (hires scored · still censored)")
+    # Three short lines stay level at any width (a slide's larger type slanted one long line).
+    figure.update_xaxes(title_text="Start quarter (hires scored, still censored)", tickangle=0)
     return figure
 
 

@@ -205,7 +205,14 @@ def _write(frame, lines: list[tuple[str, int, bool, RGBColor]]) -> None:
         paragraph.space_after = Pt(size * 0.4)
 
 
-def _headline(slide, text: str, size: int = 28) -> None:
+def _headline_size(text: str) -> int:
+    """Points that keep a takeaway within two lines of the headline box (about 65 characters
+    a line at 28 pt on a 12.3-inch box); longer takeaways get smaller type, not a third line."""
+    return 28 if len(text) <= 120 else 24 if len(text) <= 150 else 20
+
+
+def _headline(slide, text: str, size: int | None = None) -> None:
+    size = size or _headline_size(text)
     title = slide.shapes.title
     _place(title, MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, HEADLINE_HEIGHT)
     _write(title.text_frame, [(text, size, True, INK)])
