@@ -52,6 +52,18 @@ page = st.navigation(
                 icon=":material/person:",
                 url_path="manager",
             ),
+            st.Page(
+                PAGES_DIR / "license.py",
+                title="License to Hire program",
+                icon=":material/verified:",
+                url_path="license",
+            ),
+            st.Page(
+                PAGES_DIR / "interviews.py",
+                title="Interviews",
+                icon=":material/forum:",
+                url_path="interviews",
+            ),
         ],
     }
 )
