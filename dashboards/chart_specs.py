@@ -560,7 +560,7 @@ SCORECARDS_BY_TEAM = register(
         title="Scorecards on time by interviewing team",
         query=queries.scorecards_by_team,
         figure=charts.scorecards_by_team,
-        subtitle=lambda s: f"{s.label} · by the job's department",
+        subtitle=lambda s: f"{s.label} · by the job's department · (n) scorecards decided",
         empty_reason=lambda s: f"no interview ended {s.where} in {s.quarter_name}.",
         takeaway=takeaways.scorecards_by_team,
         metric="scorecard_on_time",
@@ -573,7 +573,7 @@ SCORECARDS_BY_MANAGER = register(
         title="Hiring managers' own scorecards on time",
         query=queries.scorecards_by_manager,
         figure=charts.scorecards_by_manager,
-        subtitle=lambda s: f"{s.label} · as interviewers on their own jobs",
+        subtitle=lambda s: f"{s.label} · as interviewers on their own jobs · (n) decided",
         empty_reason=lambda s: (
             f"no hiring manager owed a scorecard on their own jobs in {s.quarter_name}."
         ),

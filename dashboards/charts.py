@@ -1194,7 +1194,8 @@ def _table(
             name=figure_title,
         )
     )
-    height = 150 + row_height * (max(rows, 2) + bool(hidden))
+    # Long cells wrap to a second line: a few pixels a row keep the last row in view.
+    height = 150 + (row_height + 6) * (max(rows, 2) + bool(hidden))
     _layout(figure, figure_title, subtitle, height)
     return figure
 
@@ -1349,7 +1350,7 @@ def scorecards_by_team(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         texts,
         "Scorecards on time by interviewing team",
         subtitle,
-        "On time (%) · (n) scorecards decided",
+        "On time (%)",
     )
 
 
@@ -1370,7 +1371,7 @@ def scorecards_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         texts,
         "Hiring managers' own scorecards on time",
         subtitle,
-        "On time (%) · (n) scorecards decided",
+        "On time (%)",
         org_rate=None if org.empty else float(org.iloc[0]),
     )
 
@@ -1396,7 +1397,7 @@ def late_scorecards(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         subtitle,
         ["Interviewer", "Job", "Interviewing team", "ATS", "Interview ended", "Waiting for"],
         values,
-        [2.3, 2.3, 1.3, 0.8, 1.1, 0.9],
+        [2.3, 2.6, 1.3, 0.9, 1.1, 0.9],
         hidden,
     )
 
@@ -1433,6 +1434,8 @@ def talk_share_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         ticksuffix="%",
     )
     figure.update_yaxes(title_text="Interviews (count)", tickformat=",d", rangemode="tozero")
+    if len(frame) <= 10:  # a handful of interviews: one tick per interview, never "0, 0, 1, 1"
+        figure.update_yaxes(tick0=0, dtick=1)
     return figure
 
 
@@ -1466,7 +1469,7 @@ def reschedules_by_ats(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    _layout(figure, "Interviews rescheduled by ATS", subtitle, 120 + 48 * max(len(frame), 3))
+    _layout(figure, "Interviews rescheduled by ATS", subtitle, 150 + 44 * max(len(frame), 2))
     figure.update_yaxes(autorange="reversed", title_text=None)
     if recorded.any():
         figure.update_xaxes(title_text="Rescheduled at least once (%)", range=[0, 130])
