@@ -573,7 +573,7 @@ SCORECARDS_BY_MANAGER = register(
         title="Hiring managers' own scorecards on time",
         query=queries.scorecards_by_manager,
         figure=charts.scorecards_by_manager,
-        subtitle=lambda s: f"{s.label} · as interviewers on their own jobs · (n) decided",
+        subtitle=lambda s: f"{s.label} · on their own jobs · (n) decided",
         empty_reason=lambda s: (
             f"no hiring manager owed a scorecard on their own jobs in {s.quarter_name}."
         ),
