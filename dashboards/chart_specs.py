@@ -56,10 +56,11 @@ class ChartSpec:
         missing = " or ".join(FILTER_NAMES[f] for f in order if f in self.unsupported(scope))
         held = " and ".join(FILTER_NAMES[f] for f in order if f in self.cuts)
         pointer = MANAGER_POINTER if MANAGER in self.unsupported(scope) else ""
-        return (
-            f"not available for one {missing}: the snapshot holds it by {held or 'quarter'}"
-            f" only.{pointer}"
-        )
+        if held:
+            kept = f"by {held} only"
+        else:  # cut by nothing but the quarter, or not even that (the whole organization)
+            kept = "by quarter only" if QUARTER in self.cuts else "for the whole organization only"
+        return f"not available for one {missing}: the snapshot holds it {kept}.{pointer}"
 
     def build(self, connection: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure | None:
         """The figure without Streamlit (exports); None when there is nothing to plot."""
@@ -491,5 +492,163 @@ MANAGER_JOBS = register(
         takeaway=takeaways.manager_jobs,
         metric="open_opening_age",
         cuts=AS_OF_CUTS,
+    )
+)
+
+
+# --- Practices: License to Hire program -----------------------------------------------------------
+
+LICENSE_COVERAGE_TREND = register(
+    ChartSpec(
+        id="license_coverage_trend",
+        title="License to Hire coverage by month",
+        query=queries.license_coverage_by_month,
+        figure=charts.license_coverage_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no job was opened {s.where} {s.between}.",
+        takeaway=takeaways.license_coverage_trend,
+        metric="licensed_at_open",
+    )
+)
+
+UNLICENSED_ROLES = register(
+    ChartSpec(
+        id="unlicensed_roles",
+        title="Open roles whose manager was not licensed at open",
+        query=queries.unlicensed_roles,
+        figure=charts.unlicensed_roles,
+        subtitle=lambda s: f"{_as_of(s)} · the license status is the one on the opening date",
+        empty_reason=lambda s: (
+            f"every role open {s.where} on the as-of date had a licensed hiring manager"
+            " when it opened."
+        ),
+        takeaway=takeaways.unlicensed_roles,
+        metric="licensed_at_open",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+INTAKE_TIMELINESS_TREND = register(
+    ChartSpec(
+        id="intake_timeliness_trend",
+        title="Intake meetings on time by month",
+        query=queries.intake_timeliness_by_month,
+        figure=charts.intake_timeliness_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no job was opened {s.where} {s.between}.",
+        takeaway=takeaways.intake_timeliness_trend,
+        metric="intake_on_time",
+    )
+)
+
+RETROSPECTIVES_TREND = register(
+    ChartSpec(
+        id="retrospectives_trend",
+        title="Hiring retrospectives by month",
+        query=queries.retrospectives_by_month,
+        figure=charts.retrospectives_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no opening was filled {s.where} {s.between}.",
+        takeaway=takeaways.retrospectives_trend,
+        metric="retrospective_done",
+    )
+)
+
+
+def _program_effect_scope(scope: Scope) -> str:
+    as_of = f" up to {scope.as_of:%-d %b %Y}" if scope.as_of else ""
+    return (
+        f"Whole organization · every filled opening{as_of} · an observational comparison,"
+        " not proof of cause"
+    )
+
+
+PROGRAM_EFFECT = register(
+    ChartSpec(
+        id="program_effect",
+        title="Do the practices pay off here?",
+        query=queries.program_effect,
+        figure=charts.program_effect,
+        subtitle=_program_effect_scope,
+        empty_reason=lambda s: "the snapshot holds no comparison yet (no filled opening).",
+        takeaway=takeaways.program_effect,
+        metric="program_effect",
+        cuts=frozenset(),  # one comparison over every filled opening: no filter cuts it
+    )
+)
+
+
+# --- Practices: interviews ------------------------------------------------------------------------
+
+SCORECARDS_BY_TEAM = register(
+    ChartSpec(
+        id="scorecards_by_team",
+        title="Scorecards on time by interviewing team",
+        query=queries.scorecards_by_team,
+        figure=charts.scorecards_by_team,
+        subtitle=lambda s: f"{s.label} · by the job's department · (n) scorecards decided",
+        empty_reason=lambda s: f"no interview ended {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.scorecards_by_team,
+        metric="scorecard_on_time",
+    )
+)
+
+SCORECARDS_BY_MANAGER = register(
+    ChartSpec(
+        id="scorecards_by_manager",
+        title="Hiring managers' own scorecards on time",
+        query=queries.scorecards_by_manager,
+        figure=charts.scorecards_by_manager,
+        subtitle=lambda s: f"{s.label} · on their own jobs · (n) decided",
+        empty_reason=lambda s: (
+            f"no hiring manager owed a scorecard on their own jobs in {s.quarter_name}."
+        ),
+        takeaway=takeaways.scorecards_by_manager,
+        metric="scorecard_on_time",
+        cuts=MANAGER_CUTS,
+    )
+)
+
+LATE_SCORECARDS = register(
+    ChartSpec(
+        id="late_scorecards",
+        title="Late scorecards now",
+        query=queries.late_scorecards,
+        figure=charts.late_scorecards,
+        subtitle=lambda s: f"{_as_of(s)} · missing past the SLA, most recent interview first",
+        empty_reason=lambda s: f"no scorecard is missing past the SLA {s.where} on the as-of date.",
+        takeaway=takeaways.late_scorecards,
+        metric="scorecard_on_time",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+TALK_SHARE_DISTRIBUTION = register(
+    ChartSpec(
+        id="talk_share_distribution",
+        title="How much hiring managers talk in interviews",
+        query=queries.talk_share_distribution,
+        figure=charts.talk_share_distribution,
+        subtitle=lambda s: f"{s.label} · interviews the note-taker recorded",
+        empty_reason=lambda s: (
+            f"no interview {s.where} in {s.quarter_name} has note-taker data with the hiring"
+            " manager in the room."
+        ),
+        takeaway=takeaways.talk_share_distribution,
+        metric="talk_share",
+        cuts=ROW_CUTS,
+    )
+)
+
+RESCHEDULES_BY_ATS = register(
+    ChartSpec(
+        id="reschedules_by_ats",
+        title="Interviews rescheduled by ATS",
+        query=queries.reschedules_by_ats,
+        figure=charts.reschedules_by_ats,
+        subtitle=lambda s: f"{s.label} · by the date first scheduled",
+        empty_reason=lambda s: f"no interview was scheduled {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.reschedules_by_ats,
+        metric="reschedule_rate",
     )
 )

@@ -1063,3 +1063,435 @@ def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         ]
     _layout(figure, "Their openings", subtitle, 160 + 44 * (max(len(frame), 2) + bool(hidden)))
     return figure
+
+
+# --- Practices: License to Hire program -------------------------------------------------------
+
+
+def _practice_rate_trend(
+    frame: pd.DataFrame, title: str, subtitle: str, rate_name: str, counted: str, x_title: str
+) -> go.Figure:
+    """A practice's monthly rate (line, left axis) over what it counts (bars, right axis).
+
+    `frame`: month, n (counted), yes_n, decided_n (the rate's denominator), rate (0-1).
+    """
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Bar(
+            x=frame["month"],
+            y=frame["n"],
+            name=counted.capitalize(),
+            marker_color=COLORS["muted"],
+            opacity=0.55,
+            hovertemplate=f"%{{y}} {counted}<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    rate = frame["rate"].astype("Float64") * 100
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=rate,
+            customdata=list(zip(frame["yes_n"], frame["decided_n"], strict=True)),
+            name=rate_name,
+            mode="lines+markers+text",
+            text=["" if pd.isna(v) else f"{v:.0f}%" for v in rate],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": COLORS["primary"], "width": 3},
+            marker={"size": 8},
+            hovertemplate=(
+                f"{rate_name}: %{{y:.0f}}% (%{{customdata[0]}} of %{{customdata[1]}})"
+                "<extra></extra>"
+            ),
+        ),
+        secondary_y=True,  # drawn above the bars; its axis is moved to the left below
+    )
+    _layout(figure, title, subtitle)
+    _month_axis(figure, x_title, frame["month"])
+    figure.update_layout(hovermode="x unified")
+    figure.update_yaxes(
+        title_text=f"{rate_name} (%)",
+        range=[0, 115],
+        side="left",
+        tickmode="linear",  # its own 0-100 grid, not ticks aligned to the counts'
+        tick0=0,
+        dtick=20,
+        showgrid=True,
+        secondary_y=True,
+    )
+    figure.update_yaxes(
+        title_text=f"{counted.capitalize()} (count)",
+        showgrid=False,
+        rangemode="tozero",
+        tickformat=",d",
+        side="right",
+        secondary_y=False,
+    )
+    return figure
+
+
+def license_coverage_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "License to Hire coverage by month",
+        subtitle,
+        "Licensed at open",
+        "jobs opened",
+        "Month the job opened",
+    )
+
+
+def intake_timeliness_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "Intake meetings on time by month",
+        subtitle,
+        "Intake on time",
+        "jobs opened",
+        "Month the job opened",
+    )
+
+
+def retrospectives_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "Hiring retrospectives by month",
+        subtitle,
+        "Retrospective done",
+        "openings filled",
+        "Month the opening was filled",
+    )
+
+
+def license_status(completed_at: object, expires_on: object) -> str:
+    """Why a job's manager was not licensed at open: no completion before it, or an expired one."""
+    if not present(completed_at):
+        return "Never licensed before opening"
+    if present(expires_on):
+        return f"Expired on {formats.long_date(pd.Timestamp(expires_on).date())}"
+    return "Not valid at opening"
+
+
+UNLICENSED_ROLES_SHOWN = 25
+
+
+def _table(
+    figure_title: str,
+    subtitle: str,
+    headers: list[str],
+    values: list[list],
+    widths: list[float],
+    hidden: int,
+    row_height: int = 40,
+    fills: list | None = None,
+) -> go.Figure:
+    """A plain table figure; past the rows shown a last row says how many more there are."""
+    rows = len(values[0])
+    if hidden:
+        values = [
+            [*column, f"… and {hidden} more" if i == 0 else ""] for i, column in enumerate(values)
+        ]
+    cells = {"values": values, "align": "left", "height": row_height}
+    if fills is not None:
+        cells["fill_color"] = fills
+    figure = go.Figure(
+        go.Table(
+            columnwidth=widths,
+            header={
+                "values": [f"<b>{h}</b>" for h in headers],
+                "fill_color": "#e5e7eb",
+                "align": "left",
+            },
+            cells=cells,
+            name=figure_title,
+        )
+    )
+    # Long cells wrap to a second line: a few pixels a row keep the last row in view.
+    height = 150 + (row_height + 6) * (max(rows, 2) + bool(hidden))
+    _layout(figure, figure_title, subtitle, height)
+    return figure
+
+
+def unlicensed_roles(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Open roles whose hiring manager was not licensed at open: what an HR partner acts on."""
+    hidden = max(len(frame) - UNLICENSED_ROLES_SHOWN, 0)
+    frame = frame.head(UNLICENSED_ROLES_SHOWN)
+    values = [
+        frame["job_name"].fillna(formats.MISSING).tolist(),
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [str(s).capitalize() for s in frame["source_system"]],
+        frame["hiring_manager_id"].fillna("no hiring manager").tolist(),
+        [formats.long_date(pd.Timestamp(d).date()) for d in frame["opened_date"]],
+        [
+            license_status(c, e)
+            for c, e in zip(frame["license_completed_at"], frame["license_expires_on"], strict=True)
+        ],
+        [f"{int(n)}" for n in frame["open_openings_n"]],
+    ]
+    return _table(
+        "Open roles whose manager was not licensed at open",
+        subtitle,
+        [
+            "Job",
+            "Department",
+            "ATS",
+            "Hiring manager",
+            "Opened",
+            "License at opening",
+            "Open openings",
+        ],
+        values,
+        [2.1, 1.3, 1.0, 2.7, 1, 1.5, 0.8],
+        hidden,
+    )
+
+
+PRACTICE_LABELS = {
+    "licensed_and_intake": "Licensed and intake on time",
+    "licensed_at_open": "Licensed at open",
+    "intake_on_time": "Intake on time",
+    "retro_prev_fill": "Retrospective after the previous fill",
+    "talk_share_ok": "Talk share within the limit",
+}
+OUTCOME_LABELS = {
+    "time_to_fill": "Time to fill (median)",
+    "time_to_hire": "Time to hire (median)",
+    "quality_of_hire": "Quality of hire (mean)",
+    "offer_acceptance": "Offer acceptance",
+    "candidate_nps": "Candidate NPS",
+}
+VERDICT_FILLS = {
+    "better with the practice": BETTER_FILL,
+    "worse with the practice": WORSE_FILL,
+    "not enough data": "#f3f4f6",
+}
+
+
+def _label(labels: dict[str, str], value: str) -> str:
+    return labels.get(value, value.replace("_", " ").capitalize())
+
+
+def program_effect(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Each practice x outcome: the mart's own sentence (values, interval, n) and its verdict."""
+    practices = [_label(PRACTICE_LABELS, p) for p in frame["practice"]]
+    first = [i == 0 or p != practices[i - 1] for i, p in enumerate(practices)]
+    verdicts = frame["verdict"].fillna(formats.MISSING).tolist()
+    values = [
+        [f"<b>{p}</b>" if show else "" for p, show in zip(practices, first, strict=True)],
+        [_label(OUTCOME_LABELS, o) for o in frame["outcome"]],
+        frame["sentence"].fillna(formats.MISSING).tolist(),
+        [v.capitalize() for v in verdicts],
+    ]
+    shade = [VERDICT_FILLS.get(v, PLAIN_FILL) for v in verdicts]
+    fills = [[PLAIN_FILL] * len(frame), [PLAIN_FILL] * len(frame), [PLAIN_FILL] * len(frame), shade]
+    return _table(
+        "Do the practices pay off here?",
+        subtitle,
+        [
+            "Practice",
+            "Outcome",
+            "What the comparison found (95% interval; openings with vs without)",
+            "Verdict",
+        ],
+        values,
+        [1.3, 1.1, 5, 1.2],
+        0,
+        row_height=56,
+        fills=fills,
+    )
+
+
+# --- Practices: interviews -------------------------------------------------------------------
+
+LATE_SCORECARDS_SHOWN = 20
+
+
+def _rate_bars(
+    frame: pd.DataFrame,
+    labels: list[str],
+    rate: pd.Series,
+    texts: list[str],
+    title: str,
+    subtitle: str,
+    x_title: str,
+    org_rate: float | None = None,
+) -> go.Figure:
+    """Horizontal bars of a 0-1 rate per group, labelled with their counts; an org line."""
+    values = rate.astype("Float64") * 100
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            name=x_title,
+            marker_color=COLORS["primary"],
+            text=[formats.MISSING if pd.isna(v) else f"{v:.0f}%" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=texts,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    if org_rate is not None and present(org_rate):
+        figure.add_vline(
+            x=float(org_rate) * 100,
+            line={"color": COLORS["text"], "dash": "dash", "width": 1.5},
+            annotation_text=f"Organization {float(org_rate):.0%}",
+            annotation_position="top",
+        )
+    _layout(figure, title, subtitle, 120 + 34 * max(len(labels), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text=x_title, range=[0, 128])
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def scorecards_by_team(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """On-time rate per interviewing team (the job's department), the organization first."""
+    decided = frame["scorecards_expected"] - frame["scorecards_pending"]
+    texts = [
+        f"{int(o)} of {int(d)} on time; {int(late)} still missing"
+        for o, d, late in zip(
+            frame["scorecards_on_time"], decided, frame["scorecards_missing_and_late"], strict=True
+        )
+    ]
+    return _rate_bars(
+        frame,
+        [f"{t} ({int(d)})" for t, d in zip(frame["department"], decided, strict=True)],
+        frame["on_time_rate"],
+        texts,
+        "Scorecards on time by interviewing team",
+        subtitle,
+        "On time (%)",
+    )
+
+
+def scorecards_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Each hiring manager's own scorecards on time, beside the organization's (dashed)."""
+    texts = [
+        f"{int(o)} of {int(d)} on time"
+        for o, d in zip(frame["scorecards_on_time_n"], frame["scorecards_decided_n"], strict=True)
+    ]
+    org = frame["org_scorecard_on_time_rate"].dropna()
+    return _rate_bars(
+        frame,
+        [
+            f"{m} ({int(d)})"
+            for m, d in zip(frame["hiring_manager_id"], frame["scorecards_decided_n"], strict=True)
+        ],
+        frame["scorecard_on_time_rate"],
+        texts,
+        "Hiring managers' own scorecards on time",
+        subtitle,
+        "On time (%)",
+        org_rate=None if org.empty else float(org.iloc[0]),
+    )
+
+
+def late_scorecards(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Scorecards still missing past the SLA, most recent interview first (no candidate)."""
+    hidden = max(len(frame) - LATE_SCORECARDS_SHOWN, 0)
+    frame = frame.sort_values(["interview_end_date", "interviewer_id"], ascending=[False, True])
+    frame = frame.head(LATE_SCORECARDS_SHOWN)
+    values = [
+        [
+            f"{i} (hiring manager)" if m else str(i)
+            for i, m in zip(frame["interviewer_id"], frame["is_hiring_manager"], strict=True)
+        ],
+        frame["job_name"].fillna(formats.MISSING).tolist(),
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [str(s).capitalize() for s in frame["source_system"]],
+        [formats.long_date(pd.Timestamp(d).date()) for d in frame["interview_end_date"]],
+        [formats.days(float(d)) for d in frame["days_since_interview"]],
+    ]
+    return _table(
+        "Late scorecards now",
+        subtitle,
+        ["Interviewer", "Job", "Interviewing team", "ATS", "Interview ended", "Waiting for"],
+        values,
+        [2.3, 2.6, 1.3, 0.9, 1.1, 0.9],
+        hidden,
+    )
+
+
+TALK_SHARE_BIN = 10  # percentage points per bar
+
+
+def talk_share_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Interviews by how much of the talk time the hiring manager took, in 10-point bins;
+    interviews above the talk-share limit (the mart's flag) in the warm colour."""
+    figure = go.Figure()
+    for flagged, name, color in (
+        (False, "Within the limit", COLORS["primary"]),
+        (True, "Above the limit", COLORS["pending"]),
+    ):
+        rows = frame[frame["is_talk_share_flagged"].astype(bool) == flagged]
+        figure.add_trace(
+            go.Histogram(
+                x=rows["hiring_manager_talk_share"].astype(float) * 100,
+                name=name,
+                marker_color=color,
+                xbins={"start": 0, "end": 100, "size": TALK_SHARE_BIN},
+                hovertemplate="Hiring manager spoke %{x} of the time: %{y} interviews"
+                "<extra></extra>",
+            )
+        )
+    _layout(figure, "How much hiring managers talk in interviews", subtitle)
+    figure.update_layout(barmode="stack", bargap=0.08, legend_traceorder="normal")
+    figure.update_xaxes(
+        title_text="Hiring manager's share of the talk time (%)",
+        range=[0, 101],
+        tick0=0,
+        dtick=TALK_SHARE_BIN,
+        ticksuffix="%",
+    )
+    figure.update_yaxes(title_text="Interviews (count)", tickformat=",d", rangemode="tozero")
+    if len(frame) <= 10:  # a handful of interviews: one tick per interview, never "0, 0, 1, 1"
+        figure.update_yaxes(tick0=0, dtick=1)
+    return figure
+
+
+def reschedules_by_ats(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Reschedule rate per ATS; an ATS that does not record them says so instead of 0%."""
+    recorded = frame["reschedules_recorded"].astype(bool)
+    rate = frame["reschedule_rate"].astype("Float64").where(recorded) * 100
+    labels = [str(s).capitalize() for s in frame["source_system"]]
+    texts = [
+        f"{r:.0f}%  ({int(k)} of {int(n)} interviews)"
+        if rec and present(r)
+        else f"not recorded ({int(n)} interviews scheduled)"
+        for r, k, n, rec in zip(
+            rate,
+            frame["interviews_rescheduled"].fillna(0),
+            frame["interviews_scheduled"],
+            recorded,
+            strict=True,
+        )
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=rate.fillna(0),
+            y=labels,
+            orientation="h",
+            name="Rescheduled at least once",
+            marker_color=[COLORS["primary"] if r else SUPPRESSED_COLOR for r in recorded],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    _layout(figure, "Interviews rescheduled by ATS", subtitle, 150 + 44 * max(len(frame), 2))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    if recorded.any():
+        figure.update_xaxes(title_text="Rescheduled at least once (%)", range=[0, 130])
+    else:  # nothing to measure: no empty 0-100 scale under the notes
+        figure.update_xaxes(
+            title_text="Reschedule rate: not recorded by these ATSs",
+            range=[0, 130],
+            showticklabels=False,
+            showgrid=False,
+        )
+    figure.update_layout(showlegend=False)
+    return figure

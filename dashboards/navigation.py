@@ -44,6 +44,8 @@ GROUPS: dict[str, list[PageEntry]] = {
     "Practices": [
         PageEntry("hiring_managers.py", "Hiring managers", ":material/groups:", "managers"),
         PageEntry("manager.py", "One hiring manager", ":material/person:", "manager"),
+        PageEntry("license.py", "License to Hire program", ":material/verified:", "license"),
+        PageEntry("interviews.py", "Interviews", ":material/forum:", "interviews"),
     ],
 }
 

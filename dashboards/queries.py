@@ -816,3 +816,287 @@ def manager_jobs(con: Connection, scope: Scope) -> pd.DataFrame:
         """,
         [scope.hiring_manager, *_row_params(scope)],
     )
+
+
+# --- Practices: License to Hire program --------------------------------------------------
+
+
+def _kpi_by_month(con: Connection, scope: Scope, table: str, columns: str) -> pd.DataFrame:
+    # `table` and `columns` come from the callers below, never from input.
+    return _frame(
+        con,
+        f"""
+        select period_start as month, {columns}
+        from main.{table}
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def license_coverage_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs opened each month and the share whose hiring manager was licensed at open."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_license_coverage",
+        "jobs_opened as n, jobs_licensed_at_open as yes_n, jobs_opened as decided_n,"
+        " license_coverage as rate",
+    )
+
+
+def intake_timeliness_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs opened each month and the share whose intake meeting was on time."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_intake_timeliness",
+        "jobs_opened as n, intakes_on_time as yes_n, jobs_opened - intakes_pending as decided_n,"
+        " intake_on_time_rate as rate",
+    )
+
+
+def retrospectives_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Openings filled each month and the share with a retrospective within 30 days."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_retrospectives",
+        "openings_filled as n, retrospectives_done as yes_n,"
+        " openings_filled - retrospectives_pending as decided_n, retrospective_rate as rate",
+    )
+
+
+def intake_on_time_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's jobs whose intake was on time, n = jobs whose intake is decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, intake_on_time_rate as value, jobs_opened - intakes_pending as n
+        from main.kpi_intake_timeliness
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def retrospectives_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's filled openings with a retrospective, n = openings decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retrospective_rate as value,
+            openings_filled - retrospectives_pending as n
+        from main.kpi_retrospectives
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+@dataclass(frozen=True)
+class LicensedManagersNow:
+    licensed: int
+    with_open_job: int
+    coverage: float | None
+
+
+def licensed_managers_now(con: Connection, scope: Scope) -> LicensedManagersNow:
+    """Hiring managers with an open job on the as-of date, and how many hold a valid license."""
+    frame = _frame(
+        con,
+        """
+        select hiring_managers_licensed, hiring_managers_with_open_job, license_coverage
+        from main.kpi_license_coverage_now
+        where department = ? and source_system = ?
+        """,
+        (scope.department, scope.source_system),
+    )
+    if frame.empty:
+        return LicensedManagersNow(0, 0, None)
+    row = frame.iloc[0]
+    coverage = None if pd.isna(row["license_coverage"]) else float(row["license_coverage"])
+    return LicensedManagersNow(
+        int(row["hiring_managers_licensed"]), int(row["hiring_managers_with_open_job"]), coverage
+    )
+
+
+def unlicensed_roles(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs open on the as-of date whose hiring manager was not licensed when they opened.
+
+    Open = at least one opening still open (evergreen and template jobs left out, as in the
+    open-openings KPI). Job names and open openings come from fct_openings; the license
+    columns are fct_jobs_practices' (the completion used, to show why: none, or expired).
+    """
+    return _frame(
+        con,
+        f"""
+        with open_jobs as (
+            select job_id, min(job_name) as job_name, count(*) as open_openings_n
+            from main.fct_openings
+            where is_open and not is_evergreen and not is_template
+            group by job_id
+        )
+
+        select
+            j.job_id, o.job_name, j.department, j.source_system, j.hiring_manager_id,
+            j.opened_date, j.license_completed_at, j.license_expires_on, o.open_openings_n
+        from main.fct_jobs_practices as j
+        inner join open_jobs as o on o.job_id = j.job_id
+        where not j.licensed_at_open and {_row_filter("j")}
+        order by j.opened_date, o.job_name, j.job_id
+        """,
+        _row_params(scope),
+    )
+
+
+def program_effect(con: Connection, scope: Scope) -> pd.DataFrame:
+    """fct_program_effect as published: one row per practice x outcome, in the mart's order."""
+    return _frame(
+        con,
+        """
+        select
+            practice, outcome, effect_kind, n_with, n_without, value_with, value_without,
+            effect, ci_low, ci_high, stratified_effect, strata_n, verdict, sentence
+        from main.fct_program_effect
+        """,
+    )
+
+
+# --- Practices: interviews -----------------------------------------------------------------
+
+
+def scorecard_on_time_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's decided scorecards submitted on time, n = scorecards decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, on_time_rate as value,
+            scorecards_expected - scorecards_pending as n
+        from main.kpi_scorecard_timeliness
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def talk_share_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Median hiring-manager talk share of the quarter, n = interviews with the manager."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_hiring_manager_talk_share as value,
+            interviews_with_hiring_manager as n
+        from main.kpi_talk_share
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def scorecards_by_team(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's scorecard timeliness per interviewing team (the job's department)."""
+    return _frame(
+        con,
+        """
+        select department, scorecards_expected, scorecards_on_time, scorecards_submitted_late,
+            scorecards_missing_and_late, scorecards_pending, on_time_rate
+        from main.kpi_scorecard_timeliness
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and scorecards_expected > 0
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, on_time_rate nulls last, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def scorecards_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Each hiring manager's own scorecards on time in the quarter (fct_manager_hiring_impact)."""
+    return _frame(
+        con,
+        """
+        select hiring_manager_id, scorecard_on_time_rate, scorecards_on_time_n,
+            scorecards_decided_n, org_scorecard_on_time_rate, org_scorecards_decided_n
+        from main.fct_manager_hiring_impact
+        where quarter_start = ? and scorecards_decided_n > 0
+          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or hiring_manager_id = ?)
+        order by scorecard_on_time_rate, hiring_manager_id
+        """,
+        (
+            scope.quarter,
+            scope.source_system,
+            scope.source_system,
+            scope.hiring_manager,
+            scope.hiring_manager,
+        ),
+    )
+
+
+def late_scorecards(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Scorecards missing past the SLA on the as-of date, oldest interview first.
+
+    No application or candidate column: who owes the scorecard, for which job and when.
+    """
+    return _frame(
+        con,
+        f"""
+        with jobs as (
+            select job_id, min(job_name) as job_name from main.fct_openings group by job_id
+        ),
+
+        as_of as (select as_of_date from main.meta_as_of)
+
+        select
+            s.user_id as interviewer_id, s.is_hiring_manager,
+            coalesce(j.job_name, s.job_id) as job_name, s.department, s.source_system,
+            s.hiring_manager_id, s.interview_end_date,
+            date_diff('day', s.interview_end_date, as_of.as_of_date) as days_since_interview
+        from main.fct_scorecards as s
+        cross join as_of
+        left join jobs as j on j.job_id = s.job_id
+        where s.is_missing_and_late and {_row_filter("s")}
+        order by s.interview_end_date, s.user_id, job_name
+        """,
+        _row_params(scope),
+    )
+
+
+def talk_share_distribution(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's interviews with a hiring manager's talk share (note-taker data)."""
+    return _frame(
+        con,
+        f"""
+        select i.interview_id, i.hiring_manager_talk_share, i.is_talk_share_flagged
+        from main.fct_interviews as i
+        where i.has_talk_data and i.hiring_manager_talk_share is not null
+          and i.starts_at >= ? and i.starts_at < ?
+          and {_row_filter("i")}
+        order by i.hiring_manager_talk_share, i.interview_id
+        """,
+        [scope.quarter, scope.quarter_end, *_row_params(scope)],
+    )
+
+
+def reschedules_by_ats(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's reschedule rate per ATS; rows whose ATS does not record them stay."""
+    return _frame(
+        con,
+        """
+        select source_system, interviews_scheduled, reschedules_recorded,
+            interviews_rescheduled, reschedule_rate
+        from main.kpi_reschedules
+        where period_grain = 'quarter' and department = ? and period_start = ?
+          and source_system <> 'All ATSs'
+          and (? = 'All ATSs' or source_system = ?)
+        order by source_system
+        """,
+        (scope.department, scope.quarter, scope.source_system, scope.source_system),
+    )

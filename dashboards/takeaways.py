@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from dashboards import formats
+from dashboards.charts import talk_share_phrase  # the seed article's phrasing, defined once
 from dashboards.scope import Scope
 
 Takeaway = Callable[[pd.DataFrame, Scope], "str | None"]
@@ -380,3 +381,150 @@ def manager_jobs(frame: pd.DataFrame, scope: Scope) -> str | None:
         f"{formats.count(len(frame), 'opening', 'openings')} in all,"
         f" {still_open} still open on the as-of date."
     )
+
+
+# --- Practices: License to Hire program and interviews -----------------------------------------
+
+
+def _latest_rate(subject: str, counted: tuple[str, str]) -> Takeaway:
+    """'Coverage was 60% in Oct 2026 (3 of 5 jobs opened), up from 40% in Sep 2026.'"""
+
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "rate")
+        if known.empty:
+            return None
+        last = known.iloc[-1]
+        sentence = (
+            f"{subject} was {formats.percent(float(last['rate']))} in {_month(last['month'])}"
+            f" ({int(last['yes_n'])} of {formats.count(int(last['decided_n']), *counted)})"
+        )
+        if len(known) == 1:
+            return sentence + "."
+        before = known.iloc[-2]
+        change = float(last["rate"]) - float(before["rate"])
+        if change == 0:
+            return sentence + f", as in {_month(before['month'])}."
+        return (
+            sentence + f", {'up' if change > 0 else 'down'} {_points_amount(abs(change))} from"
+            f" {_month(before['month'])}."
+        )
+
+    return rule
+
+
+license_coverage_trend = _latest_rate("License to Hire coverage", ("job opened", "jobs opened"))
+intake_timeliness_trend = _latest_rate("Intake on time", ("job decided", "jobs decided"))
+retrospectives_trend = _latest_rate(
+    "Retrospectives done", ("filled opening decided", "filled openings decided")
+)
+
+
+def unlicensed_roles(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'8 open roles have a manager who was not licensed at open, across 6 hiring managers.'"""
+    if frame.empty:
+        return None
+    managers = frame["hiring_manager_id"].dropna().nunique()
+    roles = formats.count(len(frame), "open role has", "open roles have")
+    return (
+        f"{roles} a hiring manager who was not licensed when it opened"
+        f" ({formats.count(managers, 'hiring manager', 'hiring managers')} to invite)."
+    )
+
+
+def program_effect(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Better with the practice in 19 of 25 comparisons, worse in none; 2 without enough data.'"""
+    if frame.empty:
+        return None
+    verdicts = frame["verdict"].value_counts()
+    better = int(verdicts.get("better with the practice", 0))
+    worse = int(verdicts.get("worse with the practice", 0))
+    thin = int(verdicts.get("not enough data", 0))
+    sentence = (
+        f"Better with the practice in {better} of"
+        f" {formats.count(len(frame), 'comparison', 'comparisons')}, worse in"
+        f" {worse or 'none'}"
+    )
+    if thin:
+        sentence += f"; {thin} without enough data"
+    return sentence + ". A comparison of openings, not proof that the practice caused it."
+
+
+def scorecards_by_team(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The team with the lowest on-time rate, against the organization."""
+    org = _known(frame[frame["department"] == "All departments"], "on_time_rate")
+    teams = _known(frame[frame["department"] != "All departments"], "on_time_rate")
+    if teams.empty:
+        return None
+    low = teams.sort_values(["on_time_rate", "department"]).iloc[0]
+    sentence = (
+        f"{low['department']} interviewers submitted the fewest scorecards on time in"
+        f" {scope.quarter_name}: {formats.percent(float(low['on_time_rate']))}"
+    )
+    if not org.empty:
+        sentence += f" (organization: {formats.percent(float(org.iloc[0]['on_time_rate']))})"
+    return sentence + "."
+
+
+def scorecards_by_manager(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'7 of 24 hiring managers submitted their own scorecards on time less often than the org.'"""
+    known = _known(frame, "scorecard_on_time_rate")
+    org = frame["org_scorecard_on_time_rate"].dropna()
+    if known.empty or org.empty:
+        return None
+    org_rate = float(org.iloc[0])
+    below = int((known["scorecard_on_time_rate"] < org_rate).sum())
+    managers = formats.count(len(known), "hiring manager", "hiring managers")
+    return (
+        f"{below} of {managers} submitted their own scorecards on time less often than"
+        f" the organization's {formats.percent(org_rate)} in {scope.quarter_name}."
+    )
+
+
+def late_scorecards(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'261 scorecards are missing past the SLA, owed by 80 interviewers; 12 from the last
+    30 days.'"""
+    if frame.empty:
+        return None
+    owed_by = formats.count(frame["interviewer_id"].nunique(), "interviewer", "interviewers")
+    recent = int((frame["days_since_interview"] <= 30).sum())
+    scorecards = formats.count(len(frame), "scorecard is", "scorecards are")
+    return (
+        f"{scorecards} missing past the SLA, owed by {owed_by};"
+        f" {recent} from interviews in the last 30 days."
+    )
+
+
+def talk_share_distribution(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'In 26 of 85 interviews the hiring manager talked above the limit; the most: Hiring
+    manager spoke 85% of the time.'"""
+    if frame.empty:
+        return None
+    flagged = int(frame["is_talk_share_flagged"].astype(bool).sum())
+    top = float(frame["hiring_manager_talk_share"].max())
+    interviews = formats.count(len(frame), "interview", "interviews")
+    return (
+        f"In {flagged} of {interviews} the hiring manager talked above the limit;"
+        f" the most: {talk_share_phrase(top)}."
+    )
+
+
+def reschedules_by_ats(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """Which ATSs record reschedules, and the rate where they do."""
+    if frame.empty:
+        return None
+    recorded = frame[frame["reschedules_recorded"].astype(bool)]
+    missing = [
+        str(s).capitalize()
+        for s in frame.loc[~frame["reschedules_recorded"].astype(bool), "source_system"]
+    ]
+    parts = [
+        f"{str(r['source_system']).capitalize()} rescheduled"
+        f" {formats.percent(float(r['reschedule_rate']))} of interviews"
+        for _, r in _known(recorded, "reschedule_rate").iterrows()
+    ]
+    if missing:
+        parts.append(
+            f"{' and '.join(missing)} {'does' if len(missing) == 1 else 'do'} not record"
+            " reschedules (not 0%)"
+        )
+    return "; ".join(parts) + "."
