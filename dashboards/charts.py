@@ -1221,7 +1221,7 @@ def unlicensed_roles(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         frame["job_name"].fillna(formats.MISSING).tolist(),
         frame["department"].fillna(formats.MISSING).tolist(),
         [str(s).capitalize() for s in frame["source_system"]],
-        frame["hiring_manager_id"].fillna("no hiring manager").tolist(),
+        frame["hiring_manager"].fillna("no hiring manager").tolist(),
         [formats.long_date(pd.Timestamp(d).date()) for d in frame["opened_date"]],
         [
             license_status(c, e)
@@ -1378,7 +1378,7 @@ def scorecards_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         frame,
         [
             f"{m} ({int(d)})"
-            for m, d in zip(frame["hiring_manager_id"], frame["scorecards_decided_n"], strict=True)
+            for m, d in zip(frame["hiring_manager"], frame["scorecards_decided_n"], strict=True)
         ],
         frame["scorecard_on_time_rate"],
         texts,
@@ -1397,7 +1397,7 @@ def late_scorecards(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     values = [
         [
             f"{i} (hiring manager)" if m else str(i)
-            for i, m in zip(frame["interviewer_id"], frame["is_hiring_manager"], strict=True)
+            for i, m in zip(frame["interviewer"], frame["is_hiring_manager"], strict=True)
         ],
         frame["job_name"].fillna(formats.MISSING).tolist(),
         frame["department"].fillna(formats.MISSING).tolist(),

@@ -102,36 +102,35 @@ def hiring_managers(con: Connection) -> list[str]:
     """'All hiring managers' first, then every hiring manager of a job, ids in name order."""
     frame = _frame(
         con,
-        """
+        f"""
         with managers as (
             select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
             union
             select hiring_manager_id from main.fct_manager_hiring_impact
         )
-        select m.hiring_manager_id
-        from managers as m
-        left join main.dim_hiring_managers as d on d.hiring_manager_id = m.hiring_manager_id
-        order by coalesce(d.display_name, m.hiring_manager_id), m.hiring_manager_id
+        select hiring_manager_id
+        from managers
+        order by {name_of("hiring_manager_id")}, hiring_manager_id
         """,
     )
     return [ALL_MANAGERS, *frame["hiring_manager_id"].tolist()]
 
 
 def manager_names(con: Connection) -> dict[str, str]:
-    """The name each hiring manager id is shown by (unique: dim_hiring_managers)."""
-    frame = _frame(con, "select hiring_manager_id, display_name from main.dim_hiring_managers")
-    return dict(zip(frame["hiring_manager_id"], frame["display_name"], strict=True))
+    """The name each hiring manager id is shown by (unique: dim_users)."""
+    frame = _frame(con, "select user_id, display_name from main.dim_users where is_hiring_manager")
+    return dict(zip(frame["user_id"], frame["display_name"], strict=True))
 
 
-def _manager_name(alias: str) -> str:
-    """A select expression: the display name of `alias`.hiring_manager_id (needs join `d`)."""
-    return f"coalesce(d.display_name, {alias}.hiring_manager_id) as hiring_manager"
+def name_of(user_id: str) -> str:
+    """SQL for the name an ATS user (a hiring manager, an interviewer) is shown by.
 
-
-def _manager_join(alias: str) -> str:
+    `user_id` is a column expression of the query (never input); a user the users
+    export does not list is shown by id.
+    """
     return (
-        "left join main.dim_hiring_managers as d"
-        f" on d.hiring_manager_id = {alias}.hiring_manager_id"
+        f"coalesce((select u.display_name from main.dim_users as u where u.user_id = {user_id}),"
+        f" {user_id})"
     )
 
 
@@ -555,10 +554,9 @@ def open_openings_by_age(con: Connection, scope: Scope) -> pd.DataFrame:
         con,
         f"""
         select
-            o.opening_id, o.job_name, o.department, o.hiring_manager_id, {_manager_name("o")},
-            o.open_age_days
+            o.opening_id, o.job_name, o.department, o.hiring_manager_id,
+            {name_of("o.hiring_manager_id")} as hiring_manager, o.open_age_days
         from main.fct_openings as o
-        {_manager_join("o")}
         where o.is_open and not o.is_evergreen and not o.is_template and {_row_filter("o")}
         order by o.open_age_days desc, o.job_name, o.opening_id
         """,
@@ -766,9 +764,9 @@ def manager_impact(con: Connection, scope: Scope) -> pd.DataFrame:
     return _frame(
         con,
         f"""
-        select i.*, {_manager_name("i")}, {_MIN_GROUP} as min_group_size
+        select i.*, {name_of("i.hiring_manager_id")} as hiring_manager,
+            {_MIN_GROUP} as min_group_size
         from main.fct_manager_hiring_impact as i
-        {_manager_join("i")}
         where i.quarter_start = ?
           and (? = 'All ATSs' or starts_with(i.hiring_manager_id, ? || ':'))
           and (? = 'All hiring managers' or i.hiring_manager_id = ?)
@@ -944,7 +942,8 @@ def unlicensed_roles(con: Connection, scope: Scope) -> pd.DataFrame:
 
         select
             j.job_id, o.job_name, j.department, j.source_system, j.hiring_manager_id,
-            j.opened_date, j.license_completed_at, j.license_expires_on, o.open_openings_n
+            {name_of("j.hiring_manager_id")} as hiring_manager, j.opened_date,
+            j.license_completed_at, j.license_expires_on, o.open_openings_n
         from main.fct_jobs_practices as j
         inner join open_jobs as o on o.job_id = j.job_id
         where not j.licensed_at_open and {_row_filter("j")}
@@ -1021,8 +1020,9 @@ def scorecards_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
     """Each hiring manager's own scorecards on time in the quarter (fct_manager_hiring_impact)."""
     return _frame(
         con,
-        """
-        select hiring_manager_id, scorecard_on_time_rate, scorecards_on_time_n,
+        f"""
+        select hiring_manager_id, {name_of("hiring_manager_id")} as hiring_manager,
+            scorecard_on_time_rate, scorecards_on_time_n,
             scorecards_decided_n, org_scorecard_on_time_rate, org_scorecards_decided_n
         from main.fct_manager_hiring_impact
         where quarter_start = ? and scorecards_decided_n > 0
@@ -1055,9 +1055,11 @@ def late_scorecards(con: Connection, scope: Scope) -> pd.DataFrame:
         as_of as (select as_of_date from main.meta_as_of)
 
         select
-            s.user_id as interviewer_id, s.is_hiring_manager,
+            s.user_id as interviewer_id, {name_of("s.user_id")} as interviewer,
+            s.is_hiring_manager,
             coalesce(j.job_name, s.job_id) as job_name, s.department, s.source_system,
-            s.hiring_manager_id, s.interview_end_date,
+            s.hiring_manager_id, {name_of("s.hiring_manager_id")} as hiring_manager,
+            s.interview_end_date,
             date_diff('day', s.interview_end_date, as_of.as_of_date) as days_since_interview
         from main.fct_scorecards as s
         cross join as_of

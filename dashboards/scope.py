@@ -35,7 +35,7 @@ class Scope:
     source_system: str = ALL_SOURCES
     hiring_manager: str = ALL_MANAGERS  # an id, as the tables and the URL hold it
     as_of: date | None = None
-    manager_name: str | None = None  # what the id is shown as (dim_hiring_managers)
+    manager_name: str | None = None  # what the id is shown as (dim_users)
 
     @property
     def previous_quarter(self) -> date:

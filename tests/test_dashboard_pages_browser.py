@@ -69,7 +69,7 @@ def busiest_manager(db: Path) -> str:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
             "select d.display_name from fct_manager_hiring_impact as i"
-            " join dim_hiring_managers as d using (hiring_manager_id)"
+            " join dim_users as d on d.user_id = i.hiring_manager_id"
             " group by all order by sum(i.hires_n) desc, d.display_name limit 1"
         ).fetchone()[0]
 

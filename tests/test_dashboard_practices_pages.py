@@ -149,9 +149,10 @@ def open_unlicensed_roles(db: Path) -> pd.DataFrame:
     return fetch(
         db,
         """
-        select o.job_name, j.department, j.hiring_manager_id, j.opened_date,
+        select o.job_name, j.department, u.display_name as hiring_manager, j.opened_date,
             j.license_completed_at, j.license_expires_on
         from fct_jobs_practices j
+        left join dim_users u on u.user_id = j.hiring_manager_id
         join (
             select job_id, min(job_name) as job_name from fct_openings
             where is_open and not is_evergreen and not is_template group by job_id
@@ -172,7 +173,7 @@ def test_unlicensed_roles_list_every_open_role_with_its_license_status(
     )
 
     assert columns[0] == expected["job_name"].tolist()
-    assert columns[3] == expected["hiring_manager_id"].tolist()
+    assert columns[3] == expected["hiring_manager"].tolist()  # by name, never by id
     statuses = [
         "Never licensed before opening"
         if pd.isna(row.license_completed_at)
@@ -329,8 +330,9 @@ def test_managers_own_scorecards_are_read_from_the_impact_mart(
 ) -> None:
     expected = fetch(
         demo_published,
-        "select hiring_manager_id, scorecard_on_time_rate, scorecards_decided_n "
-        "from fct_manager_hiring_impact where quarter_start = ? and scorecards_decided_n > 0 "
+        "select u.display_name, scorecard_on_time_rate, scorecards_decided_n "
+        "from fct_manager_hiring_impact i join dim_users u on u.user_id = i.hiring_manager_id "
+        "where quarter_start = ? and scorecards_decided_n > 0 "
         "order by scorecard_on_time_rate, hiring_manager_id",
         [as_of_quarter(demo_published)],
     )
@@ -339,9 +341,7 @@ def test_managers_own_scorecards_are_read_from_the_impact_mart(
     assert decode(bars["x"]) == pytest.approx((expected["scorecard_on_time_rate"] * 100).tolist())
     assert decode(bars["y"]) == [
         f"{m} ({n})"
-        for m, n in zip(
-            expected["hiring_manager_id"], expected["scorecards_decided_n"], strict=True
-        )
+        for m, n in zip(expected["display_name"], expected["scorecards_decided_n"], strict=True)
     ]
 
 
@@ -350,14 +350,16 @@ def test_late_scorecards_name_interviewers_and_jobs_but_no_candidate(
 ) -> None:
     late = fetch(
         demo_published,
-        "select user_id, application_id, interview_end_date from fct_scorecards "
-        "where is_missing_and_late order by interview_end_date desc, user_id",
+        "select coalesce(u.display_name, s.user_id) as interviewer, s.application_id,"
+        " s.interview_end_date from fct_scorecards s left join dim_users u using (user_id)"
+        " where s.is_missing_and_late order by s.interview_end_date desc, s.user_id",
     )
     columns = table_columns(figures(interviews_page)["Late scorecards now"])
     shown = len(late) if len(late) <= 20 else 20
 
+    # Interviewers are employees, shown by name as the ATS names them.
     assert [c.removesuffix(" (hiring manager)") for c in columns[0][:shown]] == late[
-        "user_id"
+        "interviewer"
     ].head(shown).tolist()
     if len(late) > 20:
         assert columns[0][-1] == f"… and {len(late) - 20} more"
@@ -426,7 +428,8 @@ def test_one_hiring_manager_scopes_the_row_charts_and_says_why_the_kpis_cannot(
         for n in notes(interviews_page)
     )
     managers = decode(shown["Hiring managers' own scorecards on time"]["data"][0]["y"])
-    assert all(m.startswith(f"{manager} (") for m in managers)
+    name = fetch(demo_published, "select display_name from dim_users where user_id = ?", [manager])
+    assert all(m.startswith(f"{name['display_name'][0]} (") for m in managers)
 
 
 def test_a_shared_link_opens_the_interviews_page_for_one_ats(

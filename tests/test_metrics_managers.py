@@ -262,12 +262,13 @@ def test_organization_values_are_the_kpi_tables_org_rows(handmade_published):
 def test_hiring_managers_are_shown_by_their_name_in_the_users_export(handmade_published):
     rows = query(
         handmade_published,
-        "select hiring_manager_id, source_system, display_name from dim_hiring_managers",
+        "select user_id, source_system, display_name, is_hiring_manager from dim_users",
     )
-    # The managers of the jobs' hiring teams, named as users.json names them.
+    # Named as users.json names them; the hiring managers are those of the jobs' teams.
     assert sorted(rows) == [
-        (f"{GH}901", "greenhouse", "Hal Marsh"),
-        (f"{GH}902", "greenhouse", "Ines Duarte"),
-        (f"{GH}904", "greenhouse", "Omar Reyes"),
-        (f"{GH}905", "greenhouse", "Lena Vogt"),
+        (f"{GH}901", "greenhouse", "Hal Marsh", True),
+        (f"{GH}902", "greenhouse", "Ines Duarte", True),
+        (f"{GH}903", "greenhouse", "Rae Kim", False),
+        (f"{GH}904", "greenhouse", "Omar Reyes", True),
+        (f"{GH}905", "greenhouse", "Lena Vogt", True),
     ]

@@ -61,7 +61,7 @@ def busiest_manager(published: Path) -> str | None:
         row = con.execute(
             # The address holds what the pick list shows: the manager's name.
             "select d.display_name from fct_manager_hiring_impact as i"
-            " join dim_hiring_managers as d using (hiring_manager_id)"
+            " join dim_users as d on d.user_id = i.hiring_manager_id"
             " where quarter_start = (select max(quarter_start) from fct_manager_hiring_impact)"
             " order by i.hires_n desc, d.display_name limit 1"
         ).fetchone()
