@@ -32,7 +32,8 @@ from dashboards.chart_specs import REGISTRY, ChartSpec
 from dashboards.periods import quarter_code, quarter_start
 from dashboards.scope import ALL_DEPARTMENTS, ALL_SOURCES, Scope
 
-# The story of the all-hands, in order: speed, conversion, offers, sources, quality, experience.
+# The story of the all-hands, in order: speed, conversion, offers, sources, quality,
+# experience, then the practices that move them.
 HEADLINE_CHARTS = (
     "time_to_hire_trend",
     "time_to_fill_trend",
@@ -41,7 +42,9 @@ HEADLINE_CHARTS = (
     "source_of_hire",
     "quality_by_cohort",
     "candidate_nps_trend",
-)
+    "license_coverage_trend",
+    "talk_share_distribution",
+)  # The program-effect table (25 rows) does not fit a slide: the app's License page has it.
 DECK_TITLE = "Hiring review"
 APPENDIX_TITLE = "Appendix: data freshness"
 NO_DESCRIPTION = "No description of this metric in the snapshot: see docs/metrics.md."
@@ -206,9 +209,9 @@ def _write(frame, lines: list[tuple[str, int, bool, RGBColor]]) -> None:
 
 
 def _headline_size(text: str) -> int:
-    """Points that keep a takeaway within two lines of the headline box (about 65 characters
+    """Points that keep a takeaway within two lines of the headline box (about 50 characters
     a line at 28 pt on a 12.3-inch box); longer takeaways get smaller type, not a third line."""
-    return 28 if len(text) <= 120 else 24 if len(text) <= 150 else 20
+    return 28 if len(text) <= 100 else 24 if len(text) <= 115 else 20
 
 
 def _headline(slide, text: str, size: int | None = None) -> None:

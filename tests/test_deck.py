@@ -68,7 +68,7 @@ def test_the_deck_is_16_by_9_with_title_charts_and_appendix(written, scope):
     presentation = Presentation(str(written[0]))
     assert presentation.slide_width * 9 == presentation.slide_height * 16
     slides = list(presentation.slides)
-    assert len(slides) == SLIDES == 9
+    assert len(slides) == SLIDES == 11
 
     assert scope == Scope(ALL_DEPARTMENTS, DEMO_QUARTER, as_of=date(2026, 11, 2))
     assert slides[0].shapes.title.text == "Hiring review · Q4 2026"
