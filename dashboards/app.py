@@ -13,7 +13,7 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 st.set_page_config(page_title="Hiring analytics", page_icon=":material/groups:", layout="wide")
 
 # Grouped as leaders look for them; a page is one more line in its group
-# (dashboards/README.md). The Data group (data health) is still to come.
+# (dashboards/README.md).
 page = st.navigation(
     {
         "Hiring": [
@@ -38,6 +38,12 @@ page = st.navigation(
                 icon=":material/sentiment_satisfied:",
                 url_path="candidates",
             ),
+            st.Page(
+                PAGES_DIR / "fairness.py",
+                title="Fairness",
+                icon=":material/balance:",
+                url_path="fairness",
+            ),
         ],
         "Practices": [
             st.Page(
@@ -51,6 +57,14 @@ page = st.navigation(
                 title="One hiring manager",
                 icon=":material/person:",
                 url_path="manager",
+            ),
+        ],
+        "Data": [
+            st.Page(
+                PAGES_DIR / "data_health.py",
+                title="Data health",
+                icon=":material/monitor_heart:",
+                url_path="data-health",
             ),
         ],
     }
