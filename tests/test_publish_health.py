@@ -191,3 +191,19 @@ def test_dbt_results_become_names_statuses_and_counts() -> None:
         ("assert_mapped", None, "warn", 3),
         ("not_null_jobs_id", "fct_jobs", "pass", 0),
     ]
+
+
+def test_the_cli_adds_a_refresh_that_failed_before_publish(warehouse_copy: Path) -> None:
+    from orchestration.refresh import _record_failure
+    from orchestration.resources import WarehouseResource
+
+    warehouse = WarehouseResource(
+        exports_dir=str(warehouse_copy.parent), warehouse_dir=str(warehouse_copy.parent)
+    )
+    _record_failure(warehouse, "run-5", "ingest_greenhouse")
+
+    assert query(
+        warehouse_copy,
+        "select outcome, failed_step, as_of_date, files_loaded, rows_loaded"
+        " from ops.refresh_log where load_id = 'run-5'",
+    ) == [("failed", "ingest_greenhouse", None, 0, 0)]
