@@ -561,6 +561,7 @@ REFRESH_HISTORY = register(
             "the snapshot has no refresh history (published before it was kept)."
         ),
         takeaway=takeaways.refresh_history,
+        metric="data_freshness",
         cuts=frozenset(),
         snapshot_wide=True,
     )
@@ -575,6 +576,7 @@ ROWS_BY_FILE = register(
         subtitle=_snapshot,
         empty_reason=lambda s: "the snapshot lists no loaded file (published before it was kept).",
         takeaway=takeaways.rows_by_file,
+        metric="data_freshness",
         cuts=frozenset(),
         snapshot_wide=True,
     )
@@ -589,6 +591,7 @@ QUARANTINE_BY_REASON = register(
         subtitle=_snapshot,
         empty_reason=lambda s: "no row was quarantined: every row of every file passed validation.",
         takeaway=takeaways.quarantine_by_reason,
+        metric="data_freshness",
         cuts=frozenset(),
         snapshot_wide=True,
     )
@@ -605,6 +608,7 @@ CHECK_RESULTS = register(
             "the snapshot holds no check results (published before they were kept)."
         ),
         takeaway=takeaways.check_results,
+        metric="data_freshness",
         cuts=frozenset(),
         snapshot_wide=True,
     )

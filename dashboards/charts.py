@@ -1085,6 +1085,13 @@ def selection_hidden_text(row: pd.Series) -> str:
     return formats.fewer_than(row.get("min_group_size"), "applicants")
 
 
+def _wrapped(text: str) -> str:
+    """A note broken over two lines, to fit a grid cell."""
+    words = text.split()
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
+
+
 def _selection_cell(row: pd.Series) -> tuple[str, str]:
     """(text in the cell, hover text) of one transition x group."""
     flag = " ⚑" if present(row["is_flagged"]) and bool(row["is_flagged"]) else ""
@@ -1092,7 +1099,7 @@ def _selection_cell(row: pd.Series) -> tuple[str, str]:
     if bool(row["is_suppressed"]):
         hidden = selection_hidden_text(row)
         tested = f"<br>flagged on the full data, {p}" if flag else ""
-        return f"{hidden}{flag}", f"{hidden}{tested}"
+        return f"{_wrapped(hidden)}{flag}", f"{hidden}{tested}"
     if not present(row["selection_rate"]):
         return "no decisions", "no applicant was decided at this stage"
     rate = formats.percent(float(row["selection_rate"]))
@@ -1178,9 +1185,8 @@ def impact_ratio_grid(frame: pd.DataFrame, subtitle: str, dimension_name: str) -
         140 + 46 * max(len(groups), 3) + (12 * sum("<br>" in label for label in y)),
     )
     figure.update_layout(plot_bgcolor=HIDDEN_FILL, showlegend=False)
-    figure.update_xaxes(
-        title_text="Stage transition (impact ratio, then selection rate)", side="top"
-    )
+    # Stages read left to right along the top; the subtitle says what a cell holds.
+    figure.update_xaxes(title_text=None, side="top")
     figure.update_yaxes(title_text=None, autorange="reversed")
     return figure
 

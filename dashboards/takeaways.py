@@ -445,10 +445,14 @@ def refresh_history(frame: pd.DataFrame, scope: Scope) -> str | None:
     last = published.iloc[-1]
     quarantined = int(last["rows_quarantined"])
     when = formats.long_date(pd.Timestamp(last["refreshed_at"]).date())
-    return (
+    sentence = (
         f"The latest refresh published on {when}"
         f" (as of {formats.long_date(pd.Timestamp(last['as_of_date']).date())}):"
-        f" {int(last['rows_loaded']):,} rows loaded,"
+    )
+    if int(last["files_loaded"]) == 0:
+        return f"{sentence} no export file had changed, so nothing new was loaded.{tail}"
+    return (
+        f"{sentence} {int(last['rows_loaded']):,} rows loaded,"
         f" {'none' if quarantined == 0 else f'{quarantined:,}'} quarantined.{tail}"
     )
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.test_dashboard_app import (
     decode,
+    described,
     fetch,
     figures,
     open_page,
@@ -119,7 +120,7 @@ def test_small_groups_say_fewer_than_and_keep_their_row(
             if row.suppression_reason == "complementary"
             else "fewer than 5 applicants"
         )
-        assert cells[label].startswith(expected)
+        assert cells[label].replace("<br>", " ").startswith(expected)
     assert f"{len(hidden)} cells hidden (fewer than 5 applicants)" in fairness.caption.values
 
 
@@ -188,6 +189,9 @@ def test_data_health_shows_the_refresh_files_and_checks(
     )["n"][0]
     assert sum(decode(trace(by_file, "Lever")["x"])) == lever
     assert any("Greenhouse (ATS) · Lever (ATS)" in m.value for m in health.markdown)
+    # What the page rests on, defined once (the dbt docs block), beneath the charts.
+    definition = described(demo_published, "data_freshness")
+    assert definition in health.caption.values or definition in [m.value for m in health.markdown]
 
 
 def test_the_demo_quarantined_nothing_and_says_so(health: AppTest) -> None:

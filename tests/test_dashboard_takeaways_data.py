@@ -123,7 +123,7 @@ def test_the_grid_shows_suppression_and_non_response_as_their_own_cells() -> Non
     assert list(figure.data[0].x) == ["Onsite", "Overall: applied → hired"]
     assert texts[("Women", "Onsite")] == "0.50 ⚑<br>20%"
     assert texts[("Ref", "Onsite")] == "40%<br>reference"
-    assert texts[("Tiny", "Onsite")] == "fewer than 5 applicants ⚑"
+    assert texts[("Tiny", "Onsite")] == "fewer than<br>5 applicants ⚑"
     assert texts[("Not disclosed", "Onsite")] == "0.75<br>30%"  # compared, never flagged
     assert figure.data[0].z[2][0] is None  # a hidden cell has no colour
 
@@ -183,6 +183,11 @@ def test_refresh_history_names_the_latest_publish_and_counts_failures() -> None:
     )
     assert takeaways.refresh_history(frame.iloc[1:2], WHOLE) == (
         "No refresh has published yet. 1 of 1 refresh failed."
+    )
+    unchanged = history(("d", "2026-11-23 06:00", "published", None, date(2026, 11, 21), 0, 0, 0))
+    assert takeaways.refresh_history(unchanged, WHOLE) == (
+        "The latest refresh published on 23 Nov 2026 (as of 21 Nov 2026): no export file had"
+        " changed, so nothing new was loaded."
     )
 
 

@@ -51,7 +51,7 @@ if summary.sources:
     ]
     st.markdown(f"**Fed by:** {' · '.join(names)}")
 
-components.chart(specs.REFRESH_HISTORY, scope)
+components.chart(specs.REFRESH_HISTORY, scope, describe=False)
 with st.expander("Every refresh"):
     components.table(
         data.fetch(queries.refresh_history, scope),
@@ -71,7 +71,7 @@ with st.expander("Every refresh"):
         },
     )
 
-components.chart(specs.ROWS_BY_FILE, scope)
+components.chart(specs.ROWS_BY_FILE, scope, describe=False)
 with st.expander("Every file behind the snapshot"):
     components.table(
         data.fetch(queries.loaded_files, scope),
@@ -92,7 +92,7 @@ with st.expander("Every file behind the snapshot"):
         },
     )
 
-components.chart(specs.QUARANTINE_BY_REASON, scope)
+components.chart(specs.QUARANTINE_BY_REASON, scope, describe=False)
 components.table(
     data.fetch(queries.quarantine_by_reason, scope),
     {
@@ -110,7 +110,7 @@ components.table(
     },
 )
 
-components.chart(specs.CHECK_RESULTS, scope)
+components.chart(specs.CHECK_RESULTS, scope, describe=False)
 checks = data.fetch(queries.check_results, scope)
 check_columns = {
     "status": "Status",
@@ -119,10 +119,7 @@ check_columns = {
     "target": "On",
     "failing_rows": st.column_config.NumberColumn("Failing rows", format="localized"),
 }
-components.table(
-    checks[checks["status"] != "pass"],
-    check_columns,
-    empty_note="Every check passed." if len(checks) else None,
-)
+components.table(checks[checks["status"] != "pass"], check_columns)  # the takeaway names them
 with st.expander("Every check"):
     components.table(checks, check_columns)
+components.description(data.metric_help("data_freshness"))

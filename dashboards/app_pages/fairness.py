@@ -60,12 +60,14 @@ else:
         with tiles[2], st.container(border=True):
             shown = summary.not_disclosed_overall
             st.metric(labels[2], formats.MISSING if shown is None else f"{shown:,}", help=help_text)
-            if shown is not None and summary.applicants_overall:
+            if shown is None:  # an intersection: non-response is split across its groups
+                st.caption("no single non-response group here: see each dimension alone")
+            elif summary.applicants_overall:
                 st.caption(
                     f"of {summary.applicants_overall:,} decided applications: their own group"
                 )
             else:
-                st.caption("shown as their own group, never guessed")
+                st.caption("decided applications, shown as their own group")
         with tiles[3], st.container(border=True):
             st.metric(
                 labels[3],
