@@ -1243,11 +1243,12 @@ def flagged_groups_table(frame: pd.DataFrame, subtitle: str, dimension_name: str
         go.Table(
             columnwidth=widths,
             header={"values": headers, "fill_color": "#e5e7eb", "align": "left"},
-            cells={"values": values, "align": "left", "height": 28},
+            cells={"values": values, "align": "left", "height": 40},
             name="Groups flagged",
         )
     )
-    _layout(figure, title, subtitle, 150 + 34 * max(len(flagged), 1))
+    # Rows wrap to two lines (long group names, hidden notes): room for both.
+    _layout(figure, title, subtitle, 160 + 46 * max(len(flagged), 1))
     return figure
 
 

@@ -362,7 +362,7 @@ def manager_jobs(frame: pd.DataFrame, scope: Scope) -> str | None:
 
 def _stage_name(transition: str) -> str:
     if transition == "overall":
-        return "overall (applied to hired)"
+        return "from application to hire"
     return f"at {str(transition).replace('_', ' ')}"
 
 

@@ -101,7 +101,13 @@ def test_flags_are_weighed_by_fishers_p() -> None:
     assert takeaways.flagged_groups(GAPS, WHOLE) == (
         "1 of 3 flags have Fisher's p under 0.05: a gap that size is unlikely to be chance alone."
     )
-    chance = GAPS[GAPS["transition"] == "overall"]
+    overall = GAPS[GAPS["transition"] == "overall"]
+    assert takeaways.impact_ratio_grid(overall, WHOLE) == (
+        "1 of 2 comparisons are under four-fifths of the highest group's selection rate;"
+        " the largest shortfall: Women from application to hire (impact ratio 0.70, p = 0.60,"
+        " 3 fewer selected than at the highest rate)."
+    )
+    chance = overall
     assert takeaways.flagged_groups(chance, WHOLE) == (
         "None of the 1 flag has Fisher's p under 0.05: each could be chance, so watch,"
         " do not conclude."
