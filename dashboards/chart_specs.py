@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import charts, queries, takeaways
+from dashboards import charts, formats, queries, takeaways
 from dashboards.periods import quarter_label, shift_quarters
 from dashboards.scope import ALL_SOURCES, ATS, DEPARTMENT, MANAGER, QUARTER, Scope
 
@@ -43,12 +44,17 @@ class ChartSpec:
     takeaway: Callable[[pd.DataFrame, Scope], str | None]
     metric: str | None = None  # slug in meta_metric_docs: help text and slide notes
     cuts: frozenset[str] = field(default=KPI_CUTS)
+    # Describes the snapshot itself (its loads and checks), not people: no filter narrows
+    # it, so none hides it either; the page says the filters do not apply.
+    snapshot_wide: bool = False
 
     def unsupported(self, scope: Scope) -> frozenset[str]:
         """Filters the scope narrows that this chart's tables are not cut by.
 
         A chart without QUARTER in its cuts shows the as-of date and ignores the quarter.
         """
+        if self.snapshot_wide:
+            return frozenset()
         return scope.active_filters - self.cuts - {QUARTER}
 
     def unsupported_reason(self, scope: Scope) -> str:
@@ -650,5 +656,142 @@ RESCHEDULES_BY_ATS = register(
         empty_reason=lambda s: f"no interview was scheduled {s.where} in {s.quarter_name}.",
         takeaway=takeaways.reschedules_by_ats,
         metric="reschedule_rate",
+    )
+)
+
+
+# --- Quality: fairness ----------------------------------------------------------------------
+# fct_selection_rates covers every application up to the as-of date for the whole organization
+# (no quarter, department, ATS or manager cut: most groups would fall under the minimum group
+# size). So no filter applies: one department or manager shows a note, the quarter is ignored.
+
+FAIRNESS_CUTS: frozenset[str] = frozenset()
+SELECTION_RATE_QUERIES = {
+    "gender": queries.selection_rates_gender,
+    "race_ethnicity": queries.selection_rates_race_ethnicity,
+    "veteran": queries.selection_rates_veteran,
+    "disability": queries.selection_rates_disability,
+    "gender_x_race": queries.selection_rates_gender_x_race,
+}
+
+
+def _fairness_subtitle(scope: Scope) -> str:
+    up_to = f"{scope.as_of:%-d %b %Y}" if scope.as_of else "the as-of date"
+    return f"Whole organization · every application up to {up_to}"
+
+
+def _selection_grid(dimension: str) -> ChartSpec:
+    name = formats.dimension_name(dimension)
+    return register(
+        ChartSpec(
+            id=f"selection_{dimension}",
+            title=f"Impact ratio by stage · {name}",
+            query=SELECTION_RATE_QUERIES[dimension],
+            figure=partial(charts.impact_ratio_grid, dimension_name=name),
+            subtitle=lambda s: (
+                f"{_fairness_subtitle(s)} · each cell: impact ratio vs the highest group, then"
+                " selection rate; red: under 0.8"
+            ),
+            empty_reason=lambda s: f"the snapshot holds no selection rates by {name.lower()}.",
+            takeaway=takeaways.impact_ratio_grid,
+            metric="impact_ratio",
+            cuts=FAIRNESS_CUTS,
+        )
+    )
+
+
+def _flagged_table(dimension: str) -> ChartSpec:
+    name = formats.dimension_name(dimension)
+    return register(
+        ChartSpec(
+            id=f"flagged_{dimension}",
+            title=f"Groups under four-fifths · {name}",
+            query=SELECTION_RATE_QUERIES[dimension],
+            figure=partial(charts.flagged_groups_table, dimension_name=name),
+            subtitle=lambda s: (
+                f"{_fairness_subtitle(s)} · Fisher's exact test vs the highest group"
+            ),
+            empty_reason=lambda s: f"the snapshot holds no selection rates by {name.lower()}.",
+            takeaway=takeaways.flagged_groups,
+            metric="impact_ratio",
+            cuts=FAIRNESS_CUTS,
+        )
+    )
+
+
+SELECTION_GRIDS = {dimension: _selection_grid(dimension) for dimension in SELECTION_RATE_QUERIES}
+FLAGGED_TABLES = {dimension: _flagged_table(dimension) for dimension in SELECTION_RATE_QUERIES}
+
+
+# --- Data: data health ---------------------------------------------------------------------
+# The meta_* tables describe the snapshot (its refreshes, files and checks): snapshot_wide.
+
+
+def _snapshot(scope: Scope) -> str:
+    as_of = f"as of {scope.as_of:%-d %b %Y}" if scope.as_of else "the published snapshot"
+    return f"The whole snapshot, {as_of} · filters do not apply"
+
+
+REFRESH_HISTORY = register(
+    ChartSpec(
+        id="refresh_history",
+        title="Refresh history",
+        query=queries.refresh_history,
+        figure=charts.refresh_history,
+        subtitle=lambda s: "Every refresh of this warehouse that published or failed · UTC",
+        empty_reason=lambda s: (
+            "the snapshot has no refresh history (published before it was kept)."
+        ),
+        takeaway=takeaways.refresh_history,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+ROWS_BY_FILE = register(
+    ChartSpec(
+        id="rows_by_file",
+        title="Rows loaded by file",
+        query=queries.loaded_files,
+        figure=charts.rows_by_file,
+        subtitle=_snapshot,
+        empty_reason=lambda s: "the snapshot lists no loaded file (published before it was kept).",
+        takeaway=takeaways.rows_by_file,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+QUARANTINE_BY_REASON = register(
+    ChartSpec(
+        id="quarantine_by_reason",
+        title="Quarantined rows by file and reason",
+        query=queries.quarantine_by_reason,
+        figure=charts.quarantine_by_reason,
+        subtitle=_snapshot,
+        empty_reason=lambda s: "no row was quarantined: every row of every file passed validation.",
+        takeaway=takeaways.quarantine_by_reason,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+CHECK_RESULTS = register(
+    ChartSpec(
+        id="check_results",
+        title="Checks of the refresh",
+        query=queries.check_results,
+        figure=charts.check_results,
+        subtitle=lambda s: "dbt data tests and the validation of each file, in the latest refresh",
+        empty_reason=lambda s: (
+            "the snapshot holds no check results (published before they were kept)."
+        ),
+        takeaway=takeaways.check_results,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
     )
 )

@@ -1495,3 +1495,408 @@ def reschedules_by_ats(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         )
     figure.update_layout(showlegend=False)
     return figure
+
+
+# --- Fairness --------------------------------------------------------------------------------
+
+FOUR_FIFTHS = 0.8  # the flag the mart sets (is_flagged); used here only to place the colours
+FLAG_FILL = "#fca5a5"  # under four-fifths of the highest group's rate
+NEAR_FILL = "#e5e7eb"  # four-fifths or more, below the highest
+TOP_FILL = "#bfdbfe"  # at or above the highest group's rate
+HIDDEN_FILL = "#f8fafc"  # suppressed: no value to colour
+RATIO_TOP = 1.25  # the colour scale's end: higher ratios look the same
+
+
+def transition_label(transition: str) -> str:
+    return "Overall: applied → hired" if transition == "overall" else stage_label(transition)
+
+
+def group_label(group: str) -> str:
+    """Long self-identification answers wrap so a row label stays readable."""
+    words, lines, line = str(group).split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) > 28:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def selection_hidden_text(row: pd.Series) -> str:
+    """A suppressed cell's note: too few applicants, or hidden so a smaller group is."""
+    if row.get("suppression_reason") == "complementary":
+        return "hidden to protect a smaller group"
+    return formats.fewer_than(row.get("min_group_size"), "applicants")
+
+
+def _wrapped(text: str) -> str:
+    """A note broken over two lines, to fit a grid cell."""
+    words = text.split()
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
+
+
+def _selection_cell(row: pd.Series) -> tuple[str, str]:
+    """(text in the cell, hover text) of one transition x group."""
+    flag = " ⚑" if present(row["is_flagged"]) and bool(row["is_flagged"]) else ""
+    p = formats.p_value(row["fisher_p_value"]) if present(row["fisher_p_value"]) else ""
+    if bool(row["is_suppressed"]):
+        hidden = selection_hidden_text(row)
+        tested = f"<br>flagged on the full data, {p}" if flag else ""
+        return f"{_wrapped(hidden)}{flag}", f"{hidden}{tested}"
+    if not present(row["selection_rate"]):
+        return "no decisions", "no applicant was decided at this stage"
+    rate = formats.percent(float(row["selection_rate"]))
+    if row["group_name"] == row["highest_group"]:
+        return f"{rate}<br>reference", f"{rate} selected: the highest group's rate (reference)"
+    if not present(row["impact_ratio"]):
+        return rate, f"{rate} selected; no group large enough to compare with"
+    ratio = float(row["impact_ratio"])
+    shortfall = float(row["shortfall"]) if present(row["shortfall"]) else 0.0
+    detail = (
+        f"{rate} selected of {int(row['applicants_n']):,} · impact ratio {ratio:.2f}"
+        f"<br>vs {row['highest_group']} · {p} · shortfall {shortfall:+.0f}"
+    )
+    if row["group_name"] == "Not disclosed":
+        detail += "<br>non-response: shown, never flagged"
+    return f"{ratio:.2f}{flag}<br>{rate}", detail
+
+
+def _impact_colour(ratio: float) -> float:
+    return min(max(ratio, 0.0), RATIO_TOP) / RATIO_TOP
+
+
+def impact_ratio_grid(frame: pd.DataFrame, subtitle: str, dimension_name: str) -> go.Figure:
+    """Impact ratio (and selection rate) of every group at every stage transition.
+
+    Red under four-fifths of the highest group's rate, grey below it, blue at or
+    above it; ⚑ marks the mart's flag. Suppressed cells carry their note instead.
+    """
+    transitions = frame.sort_values("transition_order")["transition"].drop_duplicates().tolist()
+    groups = frame["group_name"].drop_duplicates().tolist()
+    x = [transition_label(t) for t in transitions]
+    y = [group_label(g) for g in groups]
+    cells = frame.set_index(["group_name", "transition"], drop=False)
+    z, texts, hovers = [], [], []
+    for group in groups:
+        z_row, text_row, hover_row = [], [], []
+        for transition in transitions:
+            row = cells.loc[(group, transition)] if (group, transition) in cells.index else None
+            if row is None:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append("")
+                continue
+            text, hover = _selection_cell(row)
+            hidden = bool(row["is_suppressed"]) or not present(row["impact_ratio"])
+            z_row.append(None if hidden else _impact_colour(float(row["impact_ratio"])))
+            text_row.append(text)
+            hover_row.append(f"<b>{group}</b> · {transition_label(transition)}<br>{hover}")
+        z.append(z_row)
+        texts.append(text_row)
+        hovers.append(hover_row)
+    cut = FOUR_FIFTHS / RATIO_TOP
+    figure = go.Figure(
+        go.Heatmap(
+            x=x,
+            y=y,
+            z=z,
+            zmin=0,
+            zmax=1,
+            colorscale=[
+                [0, "#f87171"],
+                [cut - 0.001, FLAG_FILL],
+                [cut, NEAR_FILL],
+                [1 / RATIO_TOP - 0.001, NEAR_FILL],
+                [1 / RATIO_TOP, TOP_FILL],
+                [1, TOP_FILL],
+            ],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            name="Impact ratio",
+            text=texts,
+            texttemplate="%{text}",
+            textfont={"size": 11, "color": COLORS["text"]},
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    )
+    _layout(
+        figure,
+        f"Impact ratio by stage · {dimension_name}",
+        subtitle,
+        140 + 46 * max(len(groups), 3) + (12 * sum("<br>" in label for label in y)),
+    )
+    figure.update_layout(plot_bgcolor=HIDDEN_FILL, showlegend=False)
+    # Stages read left to right along the top; the subtitle says what a cell holds.
+    figure.update_xaxes(title_text=None, side="top")
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    return figure
+
+
+def flagged_groups_table(frame: pd.DataFrame, subtitle: str, dimension_name: str) -> go.Figure:
+    """Every group under four-fifths of the highest group's rate, with Fisher's p and shortfall."""
+    flagged = frame[frame["is_flagged"].fillna(False).astype(bool)]
+    title = f"Groups under four-fifths · {dimension_name}"
+    if flagged.empty:
+        values = [["No group is under four-fifths of the highest group's rate at any stage."]]
+        headers, widths = ["<b>Groups flagged</b>"], [1]
+    else:
+        shown = ~flagged["is_suppressed"].astype(bool)
+        hidden = [selection_hidden_text(row) for _, row in flagged.iterrows()]
+
+        def rate_text(row: pd.Series) -> str:
+            rate = formats.percent(float(row["selection_rate"]))
+            top = row["highest_rate"]
+            reference = formats.percent(float(top)) if present(top) else formats.MISSING
+            return f"{rate} vs {reference} ({row['highest_group']})"
+
+        values = [
+            [transition_label(t) for t in flagged["transition"]],
+            flagged["group_name"].tolist(),
+            [
+                f"{int(n):,}" if ok else note
+                for n, ok, note in zip(flagged["applicants_n"], shown, hidden, strict=True)
+            ],
+            [
+                rate_text(row) if ok else note
+                for (_, row), ok, note in zip(flagged.iterrows(), shown, hidden, strict=True)
+            ],
+            [
+                f"{float(r):.2f}" if ok else formats.MISSING
+                for r, ok in zip(flagged["impact_ratio"], shown, strict=True)
+            ],
+            [formats.p_value(p) for p in flagged["fisher_p_value"]],
+            [
+                f"{float(s):.0f} fewer selected" if ok else formats.MISSING
+                for s, ok in zip(flagged["shortfall"], shown, strict=True)
+            ],
+        ]
+        headers = [
+            "<b>Stage</b>",
+            "<b>Group</b>",
+            "<b>Applicants</b>",
+            "<b>Selection rate vs highest group</b>",
+            "<b>Impact ratio</b>",
+            "<b>Fisher's exact test</b>",
+            "<b>Shortfall</b>",
+        ]
+        widths = [1.2, 1.8, 0.8, 2, 0.7, 0.9, 1]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=widths,
+            header={"values": headers, "fill_color": "#e5e7eb", "align": "left"},
+            cells={"values": values, "align": "left", "height": 40},
+            name="Groups flagged",
+        )
+    )
+    # Rows wrap to two lines (long group names, hidden notes): room for both.
+    _layout(figure, title, subtitle, 160 + 46 * max(len(flagged), 1))
+    return figure
+
+
+# --- Data health -----------------------------------------------------------------------------
+
+STATUS_COLORS = {
+    "pass": "#16a34a",
+    "warn": COLORS["pending"],
+    "fail": "#dc2626",
+    "error": "#dc2626",
+    "skipped": COLORS["muted"],
+}
+SOURCE_COLORS = {"greenhouse": "#1f5fbf", "lever": "#e08a1e", "ats_csv": "#7c3aed"}
+OTHER_SOURCE_COLOR = "#6b7280"  # the HR files, and any source without a colour of its own
+
+
+def _refresh_label(at: object) -> str:
+    moment = pd.Timestamp(at)
+    return f"{moment.day} {moment:%b %Y}<br>{moment:%H:%M} UTC"
+
+
+def refresh_history(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Rows loaded and quarantined by each refresh; a failed refresh is marked in red."""
+    labels = [_refresh_label(at) for at in frame["refreshed_at"]]
+    failed = frame["outcome"] == "failed"
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["rows_loaded"],
+            name="Rows loaded",
+            marker_color=[STATUS_COLORS["fail"] if f else COLORS["primary"] for f in failed],
+            customdata=list(
+                zip(
+                    frame["outcome"],
+                    frame["files_loaded"],
+                    [
+                        formats.long_date(pd.Timestamp(d).date()) if present(d) else "—"
+                        for d in frame["as_of_date"]
+                    ],
+                    strict=True,
+                )
+            ),
+            text=[
+                f"{int(n):,}" + (" (failed)" if f else "")
+                for n, f in zip(frame["rows_loaded"], failed, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=(
+                "%{x}: %{customdata[0]}<br>%{y:,} rows loaded from %{customdata[1]} files"
+                "<br>as of %{customdata[2]}<extra></extra>"
+            ),
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["rows_quarantined"],
+            name="Rows quarantined",
+            marker_color=COLORS["pending"],
+            hovertemplate="%{x}: %{y:,} rows quarantined<extra></extra>",
+        )
+    )
+    _layout(figure, "Refresh history", subtitle)
+    figure.update_layout(bargap=0.3 if len(frame) > 3 else 0.75)  # one refresh: not a slab
+    figure.update_xaxes(title_text="Refresh (UTC)", type="category")
+    top = float(frame["rows_loaded"].max()) if len(frame) else 1.0
+    figure.update_yaxes(title_text="Rows (count)", range=[0, max(top, 1) * 1.2], tickformat=",d")
+    return figure
+
+
+def rows_by_file(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Rows loaded from each file behind the snapshot, coloured by where it came from."""
+    figure = go.Figure()
+    for source, rows in frame.groupby("source_system", sort=True):
+        figure.add_trace(
+            go.Bar(
+                x=rows["rows_loaded"],
+                y=rows["file"],
+                orientation="h",
+                name=formats.source_name(str(source)),
+                marker_color=SOURCE_COLORS.get(str(source), OTHER_SOURCE_COLOR),
+                customdata=list(
+                    zip(
+                        rows["rows_quarantined"],
+                        [
+                            "this refresh" if t else "unchanged since"
+                            for t in rows["loaded_this_refresh"]
+                        ],
+                        [formats.long_date(pd.Timestamp(at).date()) for at in rows["loaded_at"]],
+                        strict=True,
+                    )
+                ),
+                text=[
+                    f"{int(n):,}" + (f" · {int(q):,} quarantined" if q else "")
+                    for n, q in zip(rows["rows_loaded"], rows["rows_quarantined"], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=(
+                    "%{y}: %{x:,} rows loaded, %{customdata[0]:,} quarantined"
+                    "<br>loaded %{customdata[1]} %{customdata[2]}<extra></extra>"
+                ),
+            )
+        )
+    _layout(figure, "Rows loaded by file", subtitle, 110 + 22 * max(len(frame), 4))
+    order = frame.sort_values(["source_system", "file"])["file"].tolist()
+    figure.update_yaxes(
+        title_text=None, categoryorder="array", categoryarray=order, autorange="reversed"
+    )
+    top = float(frame["rows_loaded"].max()) if len(frame) else 1.0
+    figure.update_xaxes(
+        title_text="Rows loaded (count)", range=[0, max(top, 1) * 1.35], tickformat=",d"
+    )
+    return figure
+
+
+def quarantine_by_reason(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Quarantined rows per file, stacked by field and reason: counts, never the values."""
+    figure = go.Figure()
+    reasons = frame.groupby(["field", "reason_code"], as_index=False)["rows"].sum()
+    reasons = reasons.sort_values("rows", ascending=False)
+    for i, (field_name, reason) in enumerate(
+        zip(reasons["field"], reasons["reason_code"], strict=True)
+    ):
+        rows = frame[(frame["field"] == field_name) & (frame["reason_code"] == reason)]
+        rows = rows.groupby("file", as_index=False).agg(
+            rows=("rows", "sum"), action=("action", "first")
+        )
+        name = f"{field_name}: {str(reason).replace('_', ' ')}"
+        figure.add_trace(
+            go.Bar(
+                x=rows["rows"],
+                y=rows["file"],
+                orientation="h",
+                name=name,
+                marker_color=AGE_BAND_COLORS[i % len(AGE_BAND_COLORS)],
+                customdata=rows["action"],
+                hovertemplate=f"%{{y}}: %{{x:,}} rows, {name} (%{{customdata}})<extra></extra>",
+            )
+        )
+    files = frame["file"].nunique()
+    _layout(figure, "Quarantined rows by file and reason", subtitle, 140 + 40 * max(files, 3))
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    totals = frame.groupby("file")["rows"].sum()
+    figure.update_xaxes(title_text="Rows (count)", tickformat=",d")
+    _count_axis(figure, float(totals.max()) if len(totals) else 1.0)
+    return figure
+
+
+CHECK_TYPES = {
+    "dbt test": "dbt data tests",
+    "validation": "File validation<br>(Great Expectations)",
+}
+STATUS_ORDER = ("pass", "warn", "fail", "error", "skipped")
+
+
+def check_results(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """How many checks of each kind passed, warned and failed in the refresh."""
+    counts = frame.groupby(["check_type", "status"]).size()
+    kinds = [k for k in CHECK_TYPES if k in set(frame["check_type"])]
+    kinds += sorted(set(frame["check_type"]) - set(kinds))
+    labels = [CHECK_TYPES.get(k, k) for k in kinds]
+    figure = go.Figure()
+    for status in [s for s in STATUS_ORDER if s in set(frame["status"])]:
+        values = [int(counts.get((kind, status), 0)) for kind in kinds]
+        figure.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=status.capitalize(),
+                marker_color=STATUS_COLORS.get(status, COLORS["muted"]),
+                text=[str(v) if v else "" for v in values],
+                textposition="inside",
+                hovertemplate=f"%{{y}}: %{{x}} {status}<extra></extra>",
+            )
+        )
+    _layout(figure, "Checks of the refresh", subtitle, 220)
+    figure.update_layout(barmode="stack", legend_traceorder="normal", showlegend=True)
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    figure.update_xaxes(title_text="Checks (count)", tickformat=",d")
+    return figure
+
+
+def selection_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The selection-rate rows as a reader's table: stage and group named, a note where the
+    values are hidden or there is nothing to compare."""
+    notes = []
+    for _, row in frame.iterrows():
+        if bool(row["is_suppressed"]):
+            notes.append(selection_hidden_text(row))
+        elif row["group_name"] == row["highest_group"]:
+            notes.append("reference: the highest rate")
+        elif row["group_name"] == "Not disclosed":
+            notes.append("non-response: compared, never flagged")
+        else:
+            notes.append("")
+    return frame.assign(
+        stage=[transition_label(t) for t in frame["transition"]],
+        selection_percent=frame["selection_rate"].astype("Float64") * 100,
+        flagged=frame["is_flagged"].astype("boolean"),
+        note=notes,
+    )

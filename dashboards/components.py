@@ -187,3 +187,18 @@ def nps_tile(nps: NpsQuarter, min_size: int | None, help_text: str, scope: Scope
         )
         responses = formats.count(nps.responses_n, "response", "responses")
         st.caption(f"{responses} in {scope.quarter_name}")
+
+
+def table(frame, columns: dict[str, object], empty_note: str | None = None) -> None:
+    """A published table as it is, columns renamed for readers: `columns` maps each shown
+    column to its st.column_config (or a plain label). Without rows, `empty_note` instead."""
+    if frame.empty:
+        if empty_note:
+            st.caption(empty_note)
+        return
+    st.dataframe(
+        frame[list(columns)],
+        column_config=columns,
+        hide_index=True,
+        width="stretch",
+    )

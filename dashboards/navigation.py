@@ -40,12 +40,16 @@ GROUPS: dict[str, list[PageEntry]] = {
             ":material/sentiment_satisfied:",
             "candidates",
         ),
+        PageEntry("fairness.py", "Fairness", ":material/balance:", "fairness"),
     ],
     "Practices": [
         PageEntry("hiring_managers.py", "Hiring managers", ":material/groups:", "managers"),
         PageEntry("manager.py", "One hiring manager", ":material/person:", "manager"),
         PageEntry("license.py", "License to Hire program", ":material/verified:", "license"),
         PageEntry("interviews.py", "Interviews", ":material/forum:", "interviews"),
+    ],
+    "Data": [
+        PageEntry("data_health.py", "Data health", ":material/monitor_heart:", "data-health"),
     ],
 }
 

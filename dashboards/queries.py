@@ -1102,3 +1102,221 @@ def reschedules_by_ats(con: Connection, scope: Scope) -> pd.DataFrame:
         """,
         (scope.department, scope.quarter, scope.source_system, scope.source_system),
     )
+
+
+# --- Fairness ------------------------------------------------------------------------------
+# fct_selection_rates: every application up to the as-of date, for the whole organization,
+# one row per stage transition x dimension x self-identified group (docs/statistics.md).
+
+# Dimensions as the mart names them, in the order the page offers them.
+FAIRNESS_DIMENSIONS = ("gender", "race_ethnicity", "veteran", "disability", "gender_x_race")
+
+
+def _selection_rates(con: Connection, dimension: str) -> pd.DataFrame:
+    """The dimension's rows as published (suppressed values stay null), stages in order."""
+    return _frame(
+        con,
+        """
+        with stage_order as (
+            select canonical_stage, min(canonical_stage_order) as stage_order
+            from main.fct_application_stages
+            group by canonical_stage
+        )
+
+        select
+            r.transition,
+            coalesce(o.stage_order, 99) as transition_order,
+            r.group_name,
+            r.passed_n, r.rejected_n, r.applicants_n, r.selection_rate,
+            r.highest_group, h.selection_rate as highest_rate,
+            r.impact_ratio, r.is_flagged, r.fisher_p_value, r.shortfall,
+            r.is_suppressed, r.suppression_reason, r.min_group_size
+        from main.fct_selection_rates as r
+        left join stage_order as o on o.canonical_stage = r.transition
+        left join main.fct_selection_rates as h
+            on h.transition = r.transition and h.dimension = r.dimension
+                and h.group_name = r.highest_group
+        where r.dimension = ?
+        order by transition_order, r.group_name = 'Not disclosed', r.group_name
+        """,
+        [dimension],
+    )
+
+
+# One named function per dimension: a chart's query takes (connection, scope) only, and the
+# cache is keyed on the function's name.
+def selection_rates_gender(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "gender")
+
+
+def selection_rates_race_ethnicity(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "race_ethnicity")
+
+
+def selection_rates_veteran(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "veteran")
+
+
+def selection_rates_disability(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "disability")
+
+
+def selection_rates_gender_x_race(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "gender_x_race")
+
+
+def fairness_dimensions(con: Connection) -> list[str]:
+    """The dimensions the snapshot holds, in FAIRNESS_DIMENSIONS order."""
+    found = set(_frame(con, "select distinct dimension from main.fct_selection_rates")["dimension"])
+    return [d for d in FAIRNESS_DIMENSIONS if d in found]
+
+
+@dataclass(frozen=True)
+class FairnessSummary:
+    """What the Fairness page's tiles count for one dimension (whole history, whole company)."""
+
+    flagged_overall: int  # groups under four-fifths from application to hire
+    groups_overall: int  # groups compared there (Not disclosed is not compared)
+    flagged_cells: int  # transition x group cells flagged, suppressed ones included
+    significant_cells: int  # of those, Fisher p < 0.05
+    not_disclosed_overall: int | None  # applicants who did not self-identify (None: hidden)
+    applicants_overall: int | None  # every decided application (None: a group is hidden)
+    suppressed_cells: int
+
+
+def fairness_summary(con: Connection, dimension: str) -> FairnessSummary:
+    row = _frame(
+        con,
+        """
+        select
+            count(*) filter (where transition = 'overall' and is_flagged) as flagged_overall,
+            count(*) filter (where transition = 'overall' and is_flagged is not null)
+                as groups_overall,
+            count(*) filter (where is_flagged) as flagged_cells,
+            count(*) filter (where is_flagged and fisher_p_value < 0.05) as significant_cells,
+            max(applicants_n) filter (
+                where transition = 'overall' and group_name = 'Not disclosed'
+            ) as not_disclosed_overall,
+            case
+                when bool_or(is_suppressed) filter (where transition = 'overall') then null
+                else sum(applicants_n) filter (where transition = 'overall')
+            end as applicants_overall,
+            count(*) filter (where is_suppressed) as suppressed_cells
+        from main.fct_selection_rates
+        where dimension = ?
+        """,
+        [dimension],
+    ).iloc[0]
+
+    def whole(value: object) -> int | None:
+        return None if pd.isna(value) else int(value)
+
+    return FairnessSummary(
+        flagged_overall=int(row["flagged_overall"]),
+        groups_overall=int(row["groups_overall"]),
+        flagged_cells=int(row["flagged_cells"]),
+        significant_cells=int(row["significant_cells"]),
+        not_disclosed_overall=whole(row["not_disclosed_overall"]),
+        applicants_overall=whole(row["applicants_overall"]),
+        suppressed_cells=int(row["suppressed_cells"]),
+    )
+
+
+# --- Data health ---------------------------------------------------------------------------
+# The meta_* tables publish writes (orchestration/publish.py): the snapshot itself, so no
+# filter narrows them.
+
+
+def refresh_history(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select load_id, refreshed_at, outcome, failed_step, as_of_date, files_loaded,
+            rows_loaded, rows_quarantined
+        from main.meta_refresh_history
+        order by refreshed_at, load_id
+        """,
+    )
+
+
+def loaded_files(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Every file the snapshot's raw rows come from, with its load's counts."""
+    return _frame(
+        con,
+        """
+        select source_system, entity, file, kind, loaded_at, loaded_this_refresh, rows_loaded,
+            rows_quarantined, fields_nulled, rows_flagged, duplicates
+        from main.meta_loaded_files
+        order by source_system, file
+        """,
+    )
+
+
+def quarantine_by_reason(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Quarantined rows by file, field and reason code: counts only, never a value."""
+    return _frame(
+        con,
+        """
+        select source_system, entity, file, coalesce(field, '(whole record)') as field,
+            reason_code, action, rows, last_seen_at
+        from main.meta_quarantine_summary
+        order by rows desc, file, field, reason_code
+        """,
+    )
+
+
+def check_results(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The refresh's dbt tests and file validations; failures and warnings first."""
+    return _frame(
+        con,
+        """
+        select check_type, check_name, target, status, failing_rows
+        from main.meta_check_results
+        order by
+            case status when 'fail' then 0 when 'error' then 0 when 'warn' then 1 else 2 end,
+            check_type, check_name, target
+        """,
+    )
+
+
+@dataclass(frozen=True)
+class HealthSummary:
+    """The Data health page's tiles: the latest refresh, the files and the checks."""
+
+    load_id: str | None
+    files: int
+    files_this_refresh: int
+    sources: list[str]  # source systems that fed the snapshot, in name order
+    rows_quarantined: int  # records of the snapshot's files not loaded (as their loads counted)
+    checks: int
+    checks_warned: int
+    checks_failed: int
+    refreshes_failed: int
+
+
+def health_summary(con: Connection) -> HealthSummary:
+    files = _frame(
+        con,
+        "select source_system, loaded_this_refresh, rows_quarantined from main.meta_loaded_files",
+    )
+    checks = _frame(con, "select status from main.meta_check_results")["status"]
+    scalars = _frame(
+        con,
+        """
+        select
+            (select max(load_id) from main.meta_snapshot) as load_id,
+            (select count(*) from main.meta_refresh_history where outcome = 'failed')
+                as refreshes_failed
+        """,
+    ).iloc[0]
+    return HealthSummary(
+        load_id=None if pd.isna(scalars["load_id"]) else str(scalars["load_id"]),
+        files=len(files),
+        files_this_refresh=int(files["loaded_this_refresh"].astype(bool).sum()),
+        sources=sorted(files["source_system"].dropna().unique().tolist()),
+        rows_quarantined=int(files["rows_quarantined"].sum()),
+        checks=len(checks),
+        checks_warned=int((checks == "warn").sum()),
+        checks_failed=int(checks.isin(["fail", "error"]).sum()),
+        refreshes_failed=int(scalars["refreshes_failed"]),
+    )

@@ -528,3 +528,160 @@ def reschedules_by_ats(frame: pd.DataFrame, scope: Scope) -> str | None:
             " reschedules (not 0%)"
         )
     return "; ".join(parts) + "."
+
+
+# --- Fairness --------------------------------------------------------------------------------
+
+
+def _stage_name(transition: str) -> str:
+    if transition == "overall":
+        return "from application to hire"
+    return f"at {str(transition).replace('_', ' ')}"
+
+
+def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["is_flagged"].fillna(False).astype(bool)]
+
+
+def impact_ratio_grid(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'2 of 21 group × stage cells are under four-fifths of the highest group's rate; the
+    largest shortfall: Female at application review (impact ratio 0.67, p < 0.001, 182 fewer
+    selected).' Suppressed cells are counted, never named with a number."""
+    if frame.empty:
+        return None
+    compared = frame[frame["is_flagged"].notna()]
+    flagged = _flagged(frame)
+    hidden = int(frame["is_suppressed"].fillna(False).astype(bool).sum())
+    tail = (
+        f" {formats.count(hidden, 'cell has', 'cells have')} too few applicants to show."
+        if hidden
+        else ""
+    )
+    if flagged.empty:
+        return (
+            "No group's selection rate is under four-fifths of the highest group's at any"
+            f" stage ({formats.count(len(compared), 'comparison', 'comparisons')}).{tail}"
+        )
+    shown = flagged[flagged["shortfall"].notna()]
+    sentence = (
+        f"{len(flagged)} of {formats.count(len(compared), 'comparison is', 'comparisons are')}"
+        " under four-fifths of the highest group's selection rate"
+    )
+    if shown.empty:
+        return sentence + "." + tail
+    worst = shown.sort_values(
+        ["shortfall", "transition_order", "group_name"], ascending=[False, True, True]
+    ).iloc[0]
+    where = _stage_name(worst["transition"])
+    return (
+        f"{sentence}; the largest shortfall: {worst['group_name']} {where}"
+        f" (impact ratio {float(worst['impact_ratio']):.2f},"
+        f" {formats.p_value(float(worst['fisher_p_value']))},"
+        f" {float(worst['shortfall']):.0f} fewer selected than at the highest rate).{tail}"
+    )
+
+
+def flagged_groups(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """How many flags Fisher's exact test says are unlikely to be chance alone (p < 0.05)."""
+    if frame.empty:
+        return None
+    flagged = _flagged(frame)
+    if flagged.empty:
+        return None
+    significant = int((flagged["fisher_p_value"] < 0.05).sum())
+    flags = formats.count(len(flagged), "flag", "flags")
+    if significant == 0:
+        return (
+            f"None of the {flags} has Fisher's p under 0.05: each could be chance, so watch,"
+            " do not conclude."
+        )
+    return (
+        f"{significant} of {flags} {'has' if len(flagged) == 1 else 'have'} Fisher's p under"
+        " 0.05: a gap that size is unlikely to be chance alone."
+    )
+
+
+# --- Data health -----------------------------------------------------------------------------
+
+
+def refresh_history(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'The latest refresh published on 26 Nov 2026 (as of 2 Nov 2026): 85,000 rows loaded,
+    none quarantined. 1 of 4 refreshes failed.'"""
+    if frame.empty:
+        return None
+    published = frame[frame["outcome"] == "published"]
+    failed = int((frame["outcome"] == "failed").sum())
+    total = formats.count(len(frame), "refresh", "refreshes")
+    tail = f" {failed} of {total} failed." if failed else ""
+    if published.empty:
+        return f"No refresh has published yet.{tail}"
+    last = published.iloc[-1]
+    quarantined = int(last["rows_quarantined"])
+    when = formats.long_date(pd.Timestamp(last["refreshed_at"]).date())
+    sentence = (
+        f"The latest refresh published on {when}"
+        f" (as of {formats.long_date(pd.Timestamp(last['as_of_date']).date())}):"
+    )
+    if int(last["files_loaded"]) == 0:
+        return f"{sentence} no export file had changed, so nothing new was loaded.{tail}"
+    return (
+        f"{sentence} {int(last['rows_loaded']):,} rows loaded,"
+        f" {'none' if quarantined == 0 else f'{quarantined:,}'} quarantined.{tail}"
+    )
+
+
+def rows_by_file(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'32 files from Greenhouse, Lever and HR files: 85,000 rows, none quarantined.'"""
+    if frame.empty:
+        return None
+    sources = [formats.source_name(s) for s in sorted(frame["source_system"].unique())]
+    named = sources[0] if len(sources) == 1 else ", ".join(sources[:-1]) + " and " + sources[-1]
+    quarantined = int(frame["rows_quarantined"].sum())
+    unchanged = int((~frame["loaded_this_refresh"].astype(bool)).sum())
+    sentence = (
+        f"{formats.count(len(frame), 'file', 'files')} from {named}:"
+        f" {int(frame['rows_loaded'].sum()):,} rows loaded,"
+        f" {'none' if quarantined == 0 else f'{quarantined:,}'} quarantined."
+    )
+    if unchanged:
+        sentence += (
+            f" {formats.count(unchanged, 'file was', 'files were')} unchanged and kept from an"
+            " earlier refresh."
+        )
+    return sentence
+
+
+def quarantine_by_reason(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Most quarantined rows: applications.json, candidate_id: wrong type (12 of 15).'"""
+    if frame.empty:
+        return None
+    top = frame.groupby(["file", "field", "reason_code"], as_index=False)["rows"].sum()
+    top = top.sort_values(["rows", "file", "field"], ascending=[False, True, True]).iloc[0]
+    total = int(frame["rows"].sum())
+    return (
+        f"Most quarantined rows: {top['file']}, {top['field']}:"
+        f" {str(top['reason_code']).replace('_', ' ')} ({int(top['rows']):,} of {total:,})."
+    )
+
+
+def check_results(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'All 421 checks passed.' or '2 of 421 checks warned and 1 failed: …'"""
+    if frame.empty:
+        return None
+    total = len(frame)
+    failed = frame[frame["status"].isin(["fail", "error"])]
+    warned = frame[frame["status"] == "warn"]
+    if failed.empty and warned.empty:
+        return f"All {formats.count(total, 'check', 'checks')} passed."
+    parts = []
+    if len(failed):
+        parts.append(f"{len(failed)} failed")
+    if len(warned):
+        parts.append(f"{len(warned)} warned")
+    first = (failed if len(failed) else warned).iloc[0]
+    rows = 0 if pd.isna(first["failing_rows"]) else int(first["failing_rows"])
+    on = "" if pd.isna(first["target"]) else f" on {first['target']}"
+    return (
+        f"{' and '.join(parts)} of {formats.count(total, 'check', 'checks')}; first:"
+        f" {first['check_name']}{on} ({formats.count(rows, 'row', 'rows')})."
+    )
