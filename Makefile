@@ -52,10 +52,8 @@ benchmark: install  ## time a refresh of 100k generated applications, per step, 
 
 screenshots: install chromium office  ## refresh the demo warehouse; screenshot every page and the deck's slides into docs/screenshots
 	$(UV) run --frozen hiring refresh --exports seeds/demo --warehouse warehouse
-	$(UV) run --frozen python tools/screenshots.py --warehouse warehouse --out docs/screenshots
 	$(UV) run --frozen hiring slides --warehouse warehouse --out warehouse/deck.pptx --company "Demo company" --pdf
-	rm -f docs/screenshots/deck-*.png
-	pdftoppm -png -scale-to 960 warehouse/deck.pdf docs/screenshots/deck
+	$(UV) run --frozen python tools/screenshots.py --warehouse warehouse --out docs/screenshots --deck warehouse/deck.pdf
 
 lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
 	$(UV) run --frozen ruff check orchestration dashboards tests tools

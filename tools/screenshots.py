@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +70,39 @@ def busiest_manager(published: Path) -> str | None:
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the run and plotly has drawn every chart."""
-    page.wait_for_selector('[data-testid="stMain"]', timeout=STARTUP_SECONDS * 1000)
+    """Wait until Streamlit has finished the run and the page stops growing (charts drawn)."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=STARTUP_SECONDS * 1000)
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
     )
-    page.wait_for_timeout(1500)  # charts draw after the run ends
+    shape = "[document.querySelector('[data-testid=\"stMain\"]').scrollHeight,"
+    shape += " document.querySelectorAll('.js-plotly-plot .main-svg').length]"
+    last, steady = None, 0
+    while steady < 3:  # the same height and chart count for 1.5 s
+        page.wait_for_timeout(500)
+        now = page.evaluate(shape)
+        steady = steady + 1 if now == last else 0
+        last = now
+
+
+def compact(path: Path) -> None:
+    """A 256-colour PNG: a dashboard is flat colour, and the docs folder stays a few MB."""
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def deck_pages(pdf: Path, out: Path) -> list[Path]:
+    """Each page of the deck's PDF as deck-NN.png, 960 pixels wide (pdftoppm)."""
+    for old in out.glob("deck-*.png"):
+        old.unlink()
+    subprocess.run(
+        ["pdftoppm", "-png", "-scale-to", "960", str(pdf), str(out / "deck")], check=True
+    )
+    pages = sorted(out.glob("deck-*.png"))
+    for path in pages:
+        compact(path)
+    return pages
 
 
 def shoot(page: Page, path: Path) -> str | None:
@@ -83,6 +111,7 @@ def shoot(page: Page, path: Path) -> str | None:
     page.set_viewport_size({"width": WIDTH, "height": max(int(height), HEIGHT)})
     page.wait_for_timeout(800)  # plotly resizes its charts to the new window
     page.screenshot(path=str(path), full_page=True)
+    compact(path)
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     errors = page.locator('[data-testid="stException"]')
     return errors.first.inner_text() if errors.count() else None
@@ -94,6 +123,9 @@ def main() -> int:
         "--warehouse", type=Path, required=True, help="folder with published.duckdb"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--deck", type=Path, help="the deck's PDF (hiring slides --pdf): its pages too"
+    )
     args = parser.parse_args()
     published = (args.warehouse / "published.duckdb").resolve()
     if not published.is_file():
@@ -129,6 +161,9 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=15)
+    if args.deck:
+        for path in deck_pages(args.deck, args.out):
+            print(path, flush=True)
     if failed:
         print(f"pages with an exception: {', '.join(failed)}", file=sys.stderr)
         return 1
