@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium java demo test test-fast dagster benchmark lint clean help
+.PHONY: install chromium office java demo test test-fast dagster benchmark screenshots lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,10 +35,17 @@ java:  ## install Debian's Java 17 for the Spark engine's tests (as root, when m
 	  else echo "java missing: install Debian's openjdk-17-jre-headless for the Spark tests"; exit 1; fi; \
 	fi
 
+office:  ## install Debian's LibreOffice Impress and pdftoppm for deck tests (as root, when missing)
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress poppler-utils fonts-liberation; \
+	  else echo "LibreOffice or pdftoppm missing: install Debian's libreoffice-impress and poppler-utils for deck tests"; exit 1; fi; \
+	fi
+
 demo: install  ## build the demo company's warehouse and serve the dashboard on :8501
 	$(UV) run --frozen hiring demo
 
-test: install chromium java  ## run the whole test suite (dbt on DuckDB and Spark, Dagster, dashboards in a real browser)
+test: install chromium office java  ## run the whole test suite (dbt on DuckDB and Spark, Dagster, dashboards in a real browser, the deck)
 	$(UV) run --frozen pytest
 
 DAGSTER_HOME ?= $(CURDIR)/warehouse/.dagster
@@ -51,9 +58,14 @@ BENCH_ENGINES ?= duckdb,spark
 benchmark: install java  ## time a refresh of 100k generated applications on DuckDB and Spark, per step
 	$(UV) run --frozen python tests/benchmark_refresh.py --applications 100000 --engines $(BENCH_ENGINES)
 
+screenshots: install chromium office  ## refresh the demo warehouse; screenshot every page and the deck's slides into docs/screenshots
+	$(UV) run --frozen hiring refresh --exports seeds/demo --warehouse warehouse
+	$(UV) run --frozen hiring slides --warehouse warehouse --out warehouse/deck.pptx --company "Demo company" --pdf
+	$(UV) run --frozen python tools/screenshots.py --warehouse warehouse --out docs/screenshots --deck warehouse/deck.pdf
+
 lint: install  ## ruff (Python) and sqlfluff (dbt SQL)
-	$(UV) run --frozen ruff check orchestration dashboards tests
-	$(UV) run --frozen ruff format --check orchestration dashboards tests
+	$(UV) run --frozen ruff check orchestration dashboards tests tools
+	$(UV) run --frozen ruff format --check orchestration dashboards tests tools
 	@mkdir -p warehouse
 	cd dbt_project && HIRING_WAREHOUSE_DB=$(CURDIR)/warehouse/lint.duckdb \
 	  $(UV) run --frozen sqlfluff lint models tests

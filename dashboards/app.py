@@ -2,57 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboards import data, notices, sidebar
-
-PAGES_DIR = Path(__file__).parent / "app_pages"
+from dashboards import data, navigation, notices, sidebar
 
 st.set_page_config(page_title="Hiring analytics", page_icon=":material/groups:", layout="wide")
 
-# Grouped as leaders look for them; a page is one more line in its group
-# (dashboards/README.md). The Data group (data health) is still to come.
+# A page is one more entry in dashboards/navigation.py (dashboards/README.md).
 page = st.navigation(
     {
-        "Hiring": [
-            st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:"),
+        group: [
             st.Page(
-                PAGES_DIR / "funnel_speed.py",
-                title="Funnel & speed",
-                icon=":material/filter_alt:",
-                url_path="funnel",
-            ),
-        ],
-        "Quality": [
-            st.Page(
-                PAGES_DIR / "quality_of_hire.py",
-                title="Quality of hire",
-                icon=":material/workspace_premium:",
-                url_path="quality",
-            ),
-            st.Page(
-                PAGES_DIR / "candidate_experience.py",
-                title="Candidate experience",
-                icon=":material/sentiment_satisfied:",
-                url_path="candidates",
-            ),
-        ],
-        "Practices": [
-            st.Page(
-                PAGES_DIR / "hiring_managers.py",
-                title="Hiring managers",
-                icon=":material/groups:",
-                url_path="managers",
-            ),
-            st.Page(
-                PAGES_DIR / "manager.py",
-                title="One hiring manager",
-                icon=":material/person:",
-                url_path="manager",
-            ),
-        ],
+                entry.path,
+                title=entry.title,
+                icon=entry.icon,
+                url_path=entry.url_path or None,  # the first page is the default: "/"
+            )
+            for entry in entries
+        ]
+        for group, entries in navigation.GROUPS.items()
     }
 )
 

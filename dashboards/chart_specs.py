@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import charts, queries, takeaways
+from dashboards import charts, formats, queries, takeaways
 from dashboards.periods import quarter_label, shift_quarters
 from dashboards.scope import ALL_SOURCES, ATS, DEPARTMENT, MANAGER, QUARTER, Scope
 
@@ -43,12 +44,17 @@ class ChartSpec:
     takeaway: Callable[[pd.DataFrame, Scope], str | None]
     metric: str | None = None  # slug in meta_metric_docs: help text and slide notes
     cuts: frozenset[str] = field(default=KPI_CUTS)
+    # Describes the snapshot itself (its loads and checks), not people: no filter narrows
+    # it, so none hides it either; the page says the filters do not apply.
+    snapshot_wide: bool = False
 
     def unsupported(self, scope: Scope) -> frozenset[str]:
         """Filters the scope narrows that this chart's tables are not cut by.
 
         A chart without QUARTER in its cuts shows the as-of date and ignores the quarter.
         """
+        if self.snapshot_wide:
+            return frozenset()
         return scope.active_filters - self.cuts - {QUARTER}
 
     def unsupported_reason(self, scope: Scope) -> str:
@@ -56,10 +62,11 @@ class ChartSpec:
         missing = " or ".join(FILTER_NAMES[f] for f in order if f in self.unsupported(scope))
         held = " and ".join(FILTER_NAMES[f] for f in order if f in self.cuts)
         pointer = MANAGER_POINTER if MANAGER in self.unsupported(scope) else ""
-        return (
-            f"not available for one {missing}: the snapshot holds it by {held or 'quarter'}"
-            f" only.{pointer}"
-        )
+        if held:
+            kept = f"by {held} only"
+        else:  # cut by nothing but the quarter, or not even that (the whole organization)
+            kept = "by quarter only" if QUARTER in self.cuts else "for the whole organization only"
+        return f"not available for one {missing}: the snapshot holds it {kept}.{pointer}"
 
     def build(self, connection: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure | None:
         """The figure without Streamlit (exports); None when there is nothing to plot."""
@@ -213,6 +220,32 @@ TIME_TO_FILL_BY_DEPARTMENT = register(
         subtitle=_quarter,
         empty_reason=lambda s: f"no openings were filled {s.where} in {s.quarter_name}.",
         takeaway=takeaways.time_to_fill_by_department,
+        metric="time_to_fill",
+    )
+)
+
+TIME_TO_HIRE_BY_SOURCE = register(
+    ChartSpec(
+        id="time_to_hire_by_source",
+        title="Time to hire by source",
+        query=queries.time_to_hire_by_source,
+        figure=charts.time_to_hire_by_source,
+        subtitle=lambda s: f"{s.label} · by the source credited with the hire",
+        empty_reason=lambda s: f"no offers were accepted {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_hire_by_source,
+        metric="time_to_hire",
+    )
+)
+
+TIME_TO_FILL_BY_SOURCE = register(
+    ChartSpec(
+        id="time_to_fill_by_source",
+        title="Time to fill by source",
+        query=queries.time_to_fill_by_source,
+        figure=charts.time_to_fill_by_source,
+        subtitle=lambda s: f"{s.label} · by the source of the hire that filled the opening",
+        empty_reason=lambda s: f"no openings were filled {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.time_to_fill_by_source,
         metric="time_to_fill",
     )
 )
@@ -400,7 +433,7 @@ NPS_BY_MANAGER = register(
         query=queries.candidate_nps_by_manager,
         figure=charts.candidate_nps_by_manager,
         subtitle=lambda s: " · ".join(
-            [s.hiring_manager, *([s.source_system] if s.source_system != ALL_SOURCES else [])]
+            [s.manager, *([s.source_system] if s.source_system != ALL_SOURCES else [])]
             + [s.quarter_name]
         ),
         empty_reason=lambda s: (
@@ -444,9 +477,9 @@ MANAGER_TREND = register(
         title="Hiring manager by quarter",
         query=queries.manager_trend,
         figure=charts.manager_trend,
-        subtitle=lambda s: f"{s.hiring_manager} · every quarter up to {s.quarter_name}",
+        subtitle=lambda s: f"{s.manager} · every quarter up to {s.quarter_name}",
         empty_reason=lambda s: (
-            f"{s.hiring_manager} has no quarter in the impact table up to {s.quarter_name}."
+            f"{s.manager} has no quarter in the impact table up to {s.quarter_name}."
         ),
         takeaway=takeaways.manager_trend,
         metric="manager_hiring_impact",
@@ -460,10 +493,305 @@ MANAGER_JOBS = register(
         title="Their openings",
         query=queries.manager_jobs,
         figure=charts.manager_jobs,
-        subtitle=lambda s: f"{s.hiring_manager} · {s.department} · as of the snapshot",
-        empty_reason=lambda s: f"{s.hiring_manager} has no opening {s.where}.",
+        subtitle=lambda s: f"{s.manager} · {s.department} · as of the snapshot",
+        empty_reason=lambda s: f"{s.manager} has no opening {s.where}.",
         takeaway=takeaways.manager_jobs,
         metric="open_opening_age",
         cuts=AS_OF_CUTS,
+    )
+)
+
+
+# --- Practices: License to Hire program -----------------------------------------------------------
+
+LICENSE_COVERAGE_TREND = register(
+    ChartSpec(
+        id="license_coverage_trend",
+        title="License to Hire coverage by month",
+        query=queries.license_coverage_by_month,
+        figure=charts.license_coverage_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no job was opened {s.where} {s.between}.",
+        takeaway=takeaways.license_coverage_trend,
+        metric="licensed_at_open",
+    )
+)
+
+UNLICENSED_ROLES = register(
+    ChartSpec(
+        id="unlicensed_roles",
+        title="Open roles whose manager was not licensed at open",
+        query=queries.unlicensed_roles,
+        figure=charts.unlicensed_roles,
+        subtitle=lambda s: f"{_as_of(s)} · the license status is the one on the opening date",
+        empty_reason=lambda s: (
+            f"every role open {s.where} on the as-of date had a licensed hiring manager"
+            " when it opened."
+        ),
+        takeaway=takeaways.unlicensed_roles,
+        metric="licensed_at_open",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+INTAKE_TIMELINESS_TREND = register(
+    ChartSpec(
+        id="intake_timeliness_trend",
+        title="Intake meetings on time by month",
+        query=queries.intake_timeliness_by_month,
+        figure=charts.intake_timeliness_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no job was opened {s.where} {s.between}.",
+        takeaway=takeaways.intake_timeliness_trend,
+        metric="intake_on_time",
+    )
+)
+
+RETROSPECTIVES_TREND = register(
+    ChartSpec(
+        id="retrospectives_trend",
+        title="Hiring retrospectives by month",
+        query=queries.retrospectives_by_month,
+        figure=charts.retrospectives_trend,
+        subtitle=_trend,
+        empty_reason=lambda s: f"no opening was filled {s.where} {s.between}.",
+        takeaway=takeaways.retrospectives_trend,
+        metric="retrospective_done",
+    )
+)
+
+
+def _program_effect_scope(scope: Scope) -> str:
+    as_of = f" up to {scope.as_of:%-d %b %Y}" if scope.as_of else ""
+    return (
+        f"Whole organization · every filled opening{as_of} · an observational comparison,"
+        " not proof of cause"
+    )
+
+
+PROGRAM_EFFECT = register(
+    ChartSpec(
+        id="program_effect",
+        title="Do the practices pay off here?",
+        query=queries.program_effect,
+        figure=charts.program_effect,
+        subtitle=_program_effect_scope,
+        empty_reason=lambda s: "the snapshot holds no comparison yet (no filled opening).",
+        takeaway=takeaways.program_effect,
+        metric="program_effect",
+        cuts=frozenset(),  # one comparison over every filled opening: no filter cuts it
+    )
+)
+
+
+# --- Practices: interviews ------------------------------------------------------------------------
+
+SCORECARDS_BY_TEAM = register(
+    ChartSpec(
+        id="scorecards_by_team",
+        title="Scorecards on time by interviewing team",
+        query=queries.scorecards_by_team,
+        figure=charts.scorecards_by_team,
+        subtitle=lambda s: f"{s.label} · by the job's department · (n) scorecards decided",
+        empty_reason=lambda s: f"no interview ended {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.scorecards_by_team,
+        metric="scorecard_on_time",
+    )
+)
+
+SCORECARDS_BY_MANAGER = register(
+    ChartSpec(
+        id="scorecards_by_manager",
+        title="Hiring managers' own scorecards on time",
+        query=queries.scorecards_by_manager,
+        figure=charts.scorecards_by_manager,
+        subtitle=lambda s: f"{s.label} · on their own jobs · (n) decided",
+        empty_reason=lambda s: (
+            f"no hiring manager owed a scorecard on their own jobs in {s.quarter_name}."
+        ),
+        takeaway=takeaways.scorecards_by_manager,
+        metric="scorecard_on_time",
+        cuts=MANAGER_CUTS,
+    )
+)
+
+LATE_SCORECARDS = register(
+    ChartSpec(
+        id="late_scorecards",
+        title="Late scorecards now",
+        query=queries.late_scorecards,
+        figure=charts.late_scorecards,
+        subtitle=lambda s: f"{_as_of(s)} · missing past the SLA, most recent interview first",
+        empty_reason=lambda s: f"no scorecard is missing past the SLA {s.where} on the as-of date.",
+        takeaway=takeaways.late_scorecards,
+        metric="scorecard_on_time",
+        cuts=AS_OF_CUTS,
+    )
+)
+
+TALK_SHARE_DISTRIBUTION = register(
+    ChartSpec(
+        id="talk_share_distribution",
+        title="How much hiring managers talk in interviews",
+        query=queries.talk_share_distribution,
+        figure=charts.talk_share_distribution,
+        subtitle=lambda s: f"{s.label} · interviews the note-taker recorded",
+        empty_reason=lambda s: (
+            f"no interview {s.where} in {s.quarter_name} has note-taker data with the hiring"
+            " manager in the room."
+        ),
+        takeaway=takeaways.talk_share_distribution,
+        metric="talk_share",
+        cuts=ROW_CUTS,
+    )
+)
+
+RESCHEDULES_BY_ATS = register(
+    ChartSpec(
+        id="reschedules_by_ats",
+        title="Interviews rescheduled by ATS",
+        query=queries.reschedules_by_ats,
+        figure=charts.reschedules_by_ats,
+        subtitle=lambda s: f"{s.label} · by the date first scheduled",
+        empty_reason=lambda s: f"no interview was scheduled {s.where} in {s.quarter_name}.",
+        takeaway=takeaways.reschedules_by_ats,
+        metric="reschedule_rate",
+    )
+)
+
+
+# --- Quality: fairness ----------------------------------------------------------------------
+# fct_selection_rates covers every application up to the as-of date for the whole organization
+# (no quarter, department, ATS or manager cut: most groups would fall under the minimum group
+# size). So no filter applies: one department or manager shows a note, the quarter is ignored.
+
+FAIRNESS_CUTS: frozenset[str] = frozenset()
+SELECTION_RATE_QUERIES = {
+    "gender": queries.selection_rates_gender,
+    "race_ethnicity": queries.selection_rates_race_ethnicity,
+    "veteran": queries.selection_rates_veteran,
+    "disability": queries.selection_rates_disability,
+    "gender_x_race": queries.selection_rates_gender_x_race,
+}
+
+
+def _fairness_subtitle(scope: Scope) -> str:
+    up_to = f"{scope.as_of:%-d %b %Y}" if scope.as_of else "the as-of date"
+    return f"Whole organization · every application up to {up_to}"
+
+
+def _selection_grid(dimension: str) -> ChartSpec:
+    name = formats.dimension_name(dimension)
+    return register(
+        ChartSpec(
+            id=f"selection_{dimension}",
+            title=f"Impact ratio by stage · {name}",
+            query=SELECTION_RATE_QUERIES[dimension],
+            figure=partial(charts.impact_ratio_grid, dimension_name=name),
+            subtitle=lambda s: (
+                f"{_fairness_subtitle(s)} · each cell: impact ratio vs the highest group, then"
+                " selection rate; red: under 0.8"
+            ),
+            empty_reason=lambda s: f"the snapshot holds no selection rates by {name.lower()}.",
+            takeaway=takeaways.impact_ratio_grid,
+            metric="impact_ratio",
+            cuts=FAIRNESS_CUTS,
+        )
+    )
+
+
+def _flagged_table(dimension: str) -> ChartSpec:
+    name = formats.dimension_name(dimension)
+    return register(
+        ChartSpec(
+            id=f"flagged_{dimension}",
+            title=f"Groups under four-fifths · {name}",
+            query=SELECTION_RATE_QUERIES[dimension],
+            figure=partial(charts.flagged_groups_table, dimension_name=name),
+            subtitle=lambda s: (
+                f"{_fairness_subtitle(s)} · Fisher's exact test vs the highest group"
+            ),
+            empty_reason=lambda s: f"the snapshot holds no selection rates by {name.lower()}.",
+            takeaway=takeaways.flagged_groups,
+            metric="impact_ratio",
+            cuts=FAIRNESS_CUTS,
+        )
+    )
+
+
+SELECTION_GRIDS = {dimension: _selection_grid(dimension) for dimension in SELECTION_RATE_QUERIES}
+FLAGGED_TABLES = {dimension: _flagged_table(dimension) for dimension in SELECTION_RATE_QUERIES}
+
+
+# --- Data: data health ---------------------------------------------------------------------
+# The meta_* tables describe the snapshot (its refreshes, files and checks): snapshot_wide.
+
+
+def _snapshot(scope: Scope) -> str:
+    as_of = f"as of {scope.as_of:%-d %b %Y}" if scope.as_of else "the published snapshot"
+    return f"The whole snapshot, {as_of} · filters do not apply"
+
+
+REFRESH_HISTORY = register(
+    ChartSpec(
+        id="refresh_history",
+        title="Refresh history",
+        query=queries.refresh_history,
+        figure=charts.refresh_history,
+        subtitle=lambda s: "Every refresh of this warehouse that published or failed · UTC",
+        empty_reason=lambda s: (
+            "the snapshot has no refresh history (published before it was kept)."
+        ),
+        takeaway=takeaways.refresh_history,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+ROWS_BY_FILE = register(
+    ChartSpec(
+        id="rows_by_file",
+        title="Rows loaded by file",
+        query=queries.loaded_files,
+        figure=charts.rows_by_file,
+        subtitle=_snapshot,
+        empty_reason=lambda s: "the snapshot lists no loaded file (published before it was kept).",
+        takeaway=takeaways.rows_by_file,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+QUARANTINE_BY_REASON = register(
+    ChartSpec(
+        id="quarantine_by_reason",
+        title="Quarantined rows by file and reason",
+        query=queries.quarantine_by_reason,
+        figure=charts.quarantine_by_reason,
+        subtitle=_snapshot,
+        empty_reason=lambda s: "no row was quarantined: every row of every file passed validation.",
+        takeaway=takeaways.quarantine_by_reason,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
+    )
+)
+
+CHECK_RESULTS = register(
+    ChartSpec(
+        id="check_results",
+        title="Checks of the refresh",
+        query=queries.check_results,
+        figure=charts.check_results,
+        subtitle=lambda s: "dbt data tests and the validation of each file, in the latest refresh",
+        empty_reason=lambda s: (
+            "the snapshot holds no check results (published before they were kept)."
+        ),
+        takeaway=takeaways.check_results,
+        metric="data_freshness",
+        cuts=frozenset(),
+        snapshot_wide=True,
     )
 )

@@ -386,6 +386,18 @@ def time_to_fill_by_department(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     )
 
 
+def time_to_hire_by_source(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_bars(
+        frame, "events_n", ("hire", "hires"), "Time to hire by source", subtitle, "source_name"
+    )
+
+
+def time_to_fill_by_source(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _duration_bars(
+        frame, "events_n", ("filled", "filled"), "Time to fill by source", subtitle, "source_name"
+    )
+
+
 def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Every opening still open on the as-of date, oldest first, with its age in days."""
     labels = [
@@ -402,7 +414,7 @@ def open_openings_by_age(frame: pd.DataFrame, subtitle: str) -> go.Figure:
             text=[formats.days(float(age)) for age in frame["open_age_days"]],
             textposition="outside",
             cliponaxis=False,
-            customdata=frame["hiring_manager_id"].fillna("no hiring manager"),
+            customdata=frame["hiring_manager"].fillna("no hiring manager"),
             hovertemplate="%{y}: open %{x} days (hiring manager %{customdata})<extra></extra>",
         )
     )
@@ -455,7 +467,7 @@ def _quarter_name(value: object) -> str:
 def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Mean score and each component's mean by start quarter; a young cohort reads as censored."""
     labels = [
-        f"{_quarter_name(q)}<br>{int(s)} scored · {int(c)} censored"
+        f"{_quarter_name(q)}<br>{int(s)} scored<br>{int(c)} censored"
         for q, s, c in zip(frame["quarter"], frame["scored_n"], frame["censored_n"], strict=True)
     ]
     figure = go.Figure()
@@ -476,7 +488,8 @@ def quality_by_cohort(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     _layout(figure, "Quality of hire by start quarter", subtitle)
     figure.update_layout(barmode="group")
     figure.update_yaxes(title_text="Score (0–100)", range=[0, 110])
-    figure.update_xaxes(title_text="Start quarter (hires scored · still censored)")
+    # Three short lines stay level at any width (a slide's larger type slanted one long line).
+    figure.update_xaxes(title_text="Start quarter (hires scored, still censored)", tickangle=0)
     return figure
 
 
@@ -892,7 +905,7 @@ def manager_impact_table(frame: pd.DataFrame, subtitle: str) -> go.Figure:
     """Every component per hiring manager with its n, the organization's row first; a cell is
     shaded green where the manager does better than the organization, red where worse."""
     first = frame.iloc[0]
-    names = ["<b>Organization</b>", *frame["hiring_manager_id"].tolist()]
+    names = ["<b>Organization</b>", *frame["hiring_manager"].tolist()]
     columns, fills = [names], [["#f4f6fa", *[PLAIN_FILL] * len(frame)]]
     for _label, value, n, org_value, org_n, lower, show in IMPACT_COMPONENTS:
         org_text = impact_cell(first, org_value, org_n, show, org=True)
@@ -1050,3 +1063,840 @@ def manager_jobs(frame: pd.DataFrame, subtitle: str) -> go.Figure:
         ]
     _layout(figure, "Their openings", subtitle, 160 + 44 * (max(len(frame), 2) + bool(hidden)))
     return figure
+
+
+# --- Practices: License to Hire program -------------------------------------------------------
+
+
+def _practice_rate_trend(
+    frame: pd.DataFrame, title: str, subtitle: str, rate_name: str, counted: str, x_title: str
+) -> go.Figure:
+    """A practice's monthly rate (line, left axis) over what it counts (bars, right axis).
+
+    `frame`: month, n (counted), yes_n, decided_n (the rate's denominator), rate (0-1).
+    """
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(
+        go.Bar(
+            x=frame["month"],
+            y=frame["n"],
+            name=counted.capitalize(),
+            marker_color=COLORS["muted"],
+            opacity=0.55,
+            hovertemplate=f"%{{y}} {counted}<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    rate = frame["rate"].astype("Float64") * 100
+    figure.add_trace(
+        go.Scatter(
+            x=frame["month"],
+            y=rate,
+            customdata=list(zip(frame["yes_n"], frame["decided_n"], strict=True)),
+            name=rate_name,
+            mode="lines+markers+text",
+            text=["" if pd.isna(v) else f"{v:.0f}%" for v in rate],
+            textposition="top center",
+            cliponaxis=False,
+            line={"color": COLORS["primary"], "width": 3},
+            marker={"size": 8},
+            hovertemplate=(
+                f"{rate_name}: %{{y:.0f}}% (%{{customdata[0]}} of %{{customdata[1]}})"
+                "<extra></extra>"
+            ),
+        ),
+        secondary_y=True,  # drawn above the bars; its axis is moved to the left below
+    )
+    _layout(figure, title, subtitle)
+    _month_axis(figure, x_title, frame["month"])
+    figure.update_layout(hovermode="x unified")
+    figure.update_yaxes(
+        title_text=f"{rate_name} (%)",
+        range=[0, 115],
+        side="left",
+        tickmode="linear",  # its own 0-100 grid, not ticks aligned to the counts'
+        tick0=0,
+        dtick=20,
+        showgrid=True,
+        secondary_y=True,
+    )
+    figure.update_yaxes(
+        title_text=f"{counted.capitalize()} (count)",
+        showgrid=False,
+        rangemode="tozero",
+        tickformat=",d",
+        side="right",
+        secondary_y=False,
+    )
+    return figure
+
+
+def license_coverage_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "License to Hire coverage by month",
+        subtitle,
+        "Licensed at open",
+        "jobs opened",
+        "Month the job opened",
+    )
+
+
+def intake_timeliness_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "Intake meetings on time by month",
+        subtitle,
+        "Intake on time",
+        "jobs opened",
+        "Month the job opened",
+    )
+
+
+def retrospectives_trend(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    return _practice_rate_trend(
+        frame,
+        "Hiring retrospectives by month",
+        subtitle,
+        "Retrospective done",
+        "openings filled",
+        "Month the opening was filled",
+    )
+
+
+def license_status(completed_at: object, expires_on: object) -> str:
+    """Why a job's manager was not licensed at open: no completion before it, or an expired one."""
+    if not present(completed_at):
+        return "Never licensed before opening"
+    if present(expires_on):
+        return f"Expired on {formats.long_date(pd.Timestamp(expires_on).date())}"
+    return "Not valid at opening"
+
+
+UNLICENSED_ROLES_SHOWN = 25
+
+
+def _table(
+    figure_title: str,
+    subtitle: str,
+    headers: list[str],
+    values: list[list],
+    widths: list[float],
+    hidden: int,
+    row_height: int = 40,
+    fills: list | None = None,
+) -> go.Figure:
+    """A plain table figure; past the rows shown a last row says how many more there are."""
+    rows = len(values[0])
+    if hidden:
+        values = [
+            [*column, f"… and {hidden} more" if i == 0 else ""] for i, column in enumerate(values)
+        ]
+    cells = {"values": values, "align": "left", "height": row_height}
+    if fills is not None:
+        cells["fill_color"] = fills
+    figure = go.Figure(
+        go.Table(
+            columnwidth=widths,
+            header={
+                "values": [f"<b>{h}</b>" for h in headers],
+                "fill_color": "#e5e7eb",
+                "align": "left",
+            },
+            cells=cells,
+            name=figure_title,
+        )
+    )
+    # Long cells wrap to a second line: a few pixels a row keep the last row in view.
+    height = 150 + (row_height + 6) * (max(rows, 2) + bool(hidden))
+    _layout(figure, figure_title, subtitle, height)
+    return figure
+
+
+def unlicensed_roles(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Open roles whose hiring manager was not licensed at open: what an HR partner acts on."""
+    hidden = max(len(frame) - UNLICENSED_ROLES_SHOWN, 0)
+    frame = frame.head(UNLICENSED_ROLES_SHOWN)
+    values = [
+        frame["job_name"].fillna(formats.MISSING).tolist(),
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [str(s).capitalize() for s in frame["source_system"]],
+        frame["hiring_manager"].fillna("no hiring manager").tolist(),
+        [formats.long_date(pd.Timestamp(d).date()) for d in frame["opened_date"]],
+        [
+            license_status(c, e)
+            for c, e in zip(frame["license_completed_at"], frame["license_expires_on"], strict=True)
+        ],
+        [f"{int(n)}" for n in frame["open_openings_n"]],
+    ]
+    return _table(
+        "Open roles whose manager was not licensed at open",
+        subtitle,
+        [
+            "Job",
+            "Department",
+            "ATS",
+            "Hiring manager",
+            "Opened",
+            "License at opening",
+            "Open openings",
+        ],
+        values,
+        [2.1, 1.3, 1.0, 2.7, 1, 1.5, 0.8],
+        hidden,
+    )
+
+
+PRACTICE_LABELS = {
+    "licensed_and_intake": "Licensed and intake on time",
+    "licensed_at_open": "Licensed at open",
+    "intake_on_time": "Intake on time",
+    "retro_prev_fill": "Retrospective after the previous fill",
+    "talk_share_ok": "Talk share within the limit",
+}
+OUTCOME_LABELS = {
+    "time_to_fill": "Time to fill (median)",
+    "time_to_hire": "Time to hire (median)",
+    "quality_of_hire": "Quality of hire (mean)",
+    "offer_acceptance": "Offer acceptance",
+    "candidate_nps": "Candidate NPS",
+}
+VERDICT_FILLS = {
+    "better with the practice": BETTER_FILL,
+    "worse with the practice": WORSE_FILL,
+    "not enough data": "#f3f4f6",
+}
+
+
+def _label(labels: dict[str, str], value: str) -> str:
+    return labels.get(value, value.replace("_", " ").capitalize())
+
+
+def program_effect(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Each practice x outcome: the mart's own sentence (values, interval, n) and its verdict."""
+    practices = [_label(PRACTICE_LABELS, p) for p in frame["practice"]]
+    first = [i == 0 or p != practices[i - 1] for i, p in enumerate(practices)]
+    verdicts = frame["verdict"].fillna(formats.MISSING).tolist()
+    values = [
+        [f"<b>{p}</b>" if show else "" for p, show in zip(practices, first, strict=True)],
+        [_label(OUTCOME_LABELS, o) for o in frame["outcome"]],
+        frame["sentence"].fillna(formats.MISSING).tolist(),
+        [v.capitalize() for v in verdicts],
+    ]
+    shade = [VERDICT_FILLS.get(v, PLAIN_FILL) for v in verdicts]
+    fills = [[PLAIN_FILL] * len(frame), [PLAIN_FILL] * len(frame), [PLAIN_FILL] * len(frame), shade]
+    return _table(
+        "Do the practices pay off here?",
+        subtitle,
+        [
+            "Practice",
+            "Outcome",
+            "What the comparison found (95% interval; openings with vs without)",
+            "Verdict",
+        ],
+        values,
+        [1.3, 1.1, 5, 1.2],
+        0,
+        row_height=56,
+        fills=fills,
+    )
+
+
+# --- Practices: interviews -------------------------------------------------------------------
+
+LATE_SCORECARDS_SHOWN = 20
+
+
+def _rate_bars(
+    frame: pd.DataFrame,
+    labels: list[str],
+    rate: pd.Series,
+    texts: list[str],
+    title: str,
+    subtitle: str,
+    x_title: str,
+    org_rate: float | None = None,
+) -> go.Figure:
+    """Horizontal bars of a 0-1 rate per group, labelled with their counts; an org line."""
+    values = rate.astype("Float64") * 100
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            name=x_title,
+            marker_color=COLORS["primary"],
+            text=[formats.MISSING if pd.isna(v) else f"{v:.0f}%" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=texts,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    if org_rate is not None and present(org_rate):
+        figure.add_vline(
+            x=float(org_rate) * 100,
+            line={"color": COLORS["text"], "dash": "dash", "width": 1.5},
+            annotation_text=f"Organization {float(org_rate):.0%}",
+            annotation_position="top",
+        )
+    _layout(figure, title, subtitle, 120 + 34 * max(len(labels), 3))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    figure.update_xaxes(title_text=x_title, range=[0, 128])
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+def scorecards_by_team(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """On-time rate per interviewing team (the job's department), the organization first."""
+    decided = frame["scorecards_expected"] - frame["scorecards_pending"]
+    texts = [
+        f"{int(o)} of {int(d)} on time; {int(late)} still missing"
+        for o, d, late in zip(
+            frame["scorecards_on_time"], decided, frame["scorecards_missing_and_late"], strict=True
+        )
+    ]
+    return _rate_bars(
+        frame,
+        [f"{t} ({int(d)})" for t, d in zip(frame["department"], decided, strict=True)],
+        frame["on_time_rate"],
+        texts,
+        "Scorecards on time by interviewing team",
+        subtitle,
+        "On time (%)",
+    )
+
+
+def scorecards_by_manager(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Each hiring manager's own scorecards on time, beside the organization's (dashed)."""
+    texts = [
+        f"{int(o)} of {int(d)} on time"
+        for o, d in zip(frame["scorecards_on_time_n"], frame["scorecards_decided_n"], strict=True)
+    ]
+    org = frame["org_scorecard_on_time_rate"].dropna()
+    return _rate_bars(
+        frame,
+        [
+            f"{m} ({int(d)})"
+            for m, d in zip(frame["hiring_manager"], frame["scorecards_decided_n"], strict=True)
+        ],
+        frame["scorecard_on_time_rate"],
+        texts,
+        "Hiring managers' own scorecards on time",
+        subtitle,
+        "On time (%)",
+        org_rate=None if org.empty else float(org.iloc[0]),
+    )
+
+
+def late_scorecards(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Scorecards still missing past the SLA, most recent interview first (no candidate)."""
+    hidden = max(len(frame) - LATE_SCORECARDS_SHOWN, 0)
+    frame = frame.sort_values(["interview_end_date", "interviewer_id"], ascending=[False, True])
+    frame = frame.head(LATE_SCORECARDS_SHOWN)
+    values = [
+        [
+            f"{i} (hiring manager)" if m else str(i)
+            for i, m in zip(frame["interviewer"], frame["is_hiring_manager"], strict=True)
+        ],
+        frame["job_name"].fillna(formats.MISSING).tolist(),
+        frame["department"].fillna(formats.MISSING).tolist(),
+        [str(s).capitalize() for s in frame["source_system"]],
+        [formats.long_date(pd.Timestamp(d).date()) for d in frame["interview_end_date"]],
+        [formats.days(float(d)) for d in frame["days_since_interview"]],
+    ]
+    return _table(
+        "Late scorecards now",
+        subtitle,
+        ["Interviewer", "Job", "Interviewing team", "ATS", "Interview ended", "Waiting for"],
+        values,
+        [2.3, 2.6, 1.3, 0.9, 1.1, 0.9],
+        hidden,
+    )
+
+
+TALK_SHARE_BIN = 10  # percentage points per bar
+
+
+def talk_share_distribution(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Interviews by how much of the talk time the hiring manager took, in 10-point bins;
+    interviews above the talk-share limit (the mart's flag) in the warm colour."""
+    figure = go.Figure()
+    for flagged, name, color in (
+        (False, "Within the limit", COLORS["primary"]),
+        (True, "Above the limit", COLORS["pending"]),
+    ):
+        rows = frame[frame["is_talk_share_flagged"].astype(bool) == flagged]
+        figure.add_trace(
+            go.Histogram(
+                x=rows["hiring_manager_talk_share"].astype(float) * 100,
+                name=name,
+                marker_color=color,
+                xbins={"start": 0, "end": 100, "size": TALK_SHARE_BIN},
+                hovertemplate="Hiring manager spoke %{x} of the time: %{y} interviews"
+                "<extra></extra>",
+            )
+        )
+    _layout(figure, "How much hiring managers talk in interviews", subtitle)
+    figure.update_layout(barmode="stack", bargap=0.08, legend_traceorder="normal")
+    figure.update_xaxes(
+        title_text="Hiring manager's share of the talk time (%)",
+        range=[0, 101],
+        tick0=0,
+        dtick=TALK_SHARE_BIN,
+        ticksuffix="%",
+    )
+    figure.update_yaxes(title_text="Interviews (count)", tickformat=",d", rangemode="tozero")
+    if len(frame) <= 10:  # a handful of interviews: one tick per interview, never "0, 0, 1, 1"
+        figure.update_yaxes(tick0=0, dtick=1)
+    return figure
+
+
+def reschedules_by_ats(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Reschedule rate per ATS; an ATS that does not record them says so instead of 0%."""
+    recorded = frame["reschedules_recorded"].astype(bool)
+    rate = frame["reschedule_rate"].astype("Float64").where(recorded) * 100
+    labels = [str(s).capitalize() for s in frame["source_system"]]
+    texts = [
+        f"{r:.0f}%  ({int(k)} of {int(n)} interviews)"
+        if rec and present(r)
+        else f"not recorded ({int(n)} interviews scheduled)"
+        for r, k, n, rec in zip(
+            rate,
+            frame["interviews_rescheduled"].fillna(0),
+            frame["interviews_scheduled"],
+            recorded,
+            strict=True,
+        )
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=rate.fillna(0),
+            y=labels,
+            orientation="h",
+            name="Rescheduled at least once",
+            marker_color=[COLORS["primary"] if r else SUPPRESSED_COLOR for r in recorded],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    _layout(figure, "Interviews rescheduled by ATS", subtitle, 150 + 44 * max(len(frame), 2))
+    figure.update_yaxes(autorange="reversed", title_text=None)
+    if recorded.any():
+        figure.update_xaxes(title_text="Rescheduled at least once (%)", range=[0, 130])
+    else:  # nothing to measure: no empty 0-100 scale under the notes
+        figure.update_xaxes(
+            title_text="Reschedule rate: not recorded by these ATSs",
+            range=[0, 130],
+            showticklabels=False,
+            showgrid=False,
+        )
+    figure.update_layout(showlegend=False)
+    return figure
+
+
+# --- Fairness --------------------------------------------------------------------------------
+
+FOUR_FIFTHS = 0.8  # the flag the mart sets (is_flagged); used here only to place the colours
+FLAG_FILL = "#fca5a5"  # under four-fifths of the highest group's rate
+NEAR_FILL = "#e5e7eb"  # four-fifths or more, below the highest
+TOP_FILL = "#bfdbfe"  # at or above the highest group's rate
+HIDDEN_FILL = "#f8fafc"  # suppressed: no value to colour
+RATIO_TOP = 1.25  # the colour scale's end: higher ratios look the same
+
+
+def transition_label(transition: str) -> str:
+    return "Overall: applied → hired" if transition == "overall" else stage_label(transition)
+
+
+def group_label(group: str) -> str:
+    """Long self-identification answers wrap so a row label stays readable."""
+    words, lines, line = str(group).split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) > 28:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def selection_hidden_text(row: pd.Series) -> str:
+    """A suppressed cell's note: too few applicants, or hidden so a smaller group is."""
+    if row.get("suppression_reason") == "complementary":
+        return "hidden to protect a smaller group"
+    return formats.fewer_than(row.get("min_group_size"), "applicants")
+
+
+def _wrapped(text: str) -> str:
+    """A note broken over two lines, to fit a grid cell."""
+    words = text.split()
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
+
+
+def _selection_cell(row: pd.Series) -> tuple[str, str]:
+    """(text in the cell, hover text) of one transition x group."""
+    flag = " ⚑" if present(row["is_flagged"]) and bool(row["is_flagged"]) else ""
+    p = formats.p_value(row["fisher_p_value"]) if present(row["fisher_p_value"]) else ""
+    if bool(row["is_suppressed"]):
+        hidden = selection_hidden_text(row)
+        tested = f"<br>flagged on the full data, {p}" if flag else ""
+        return f"{_wrapped(hidden)}{flag}", f"{hidden}{tested}"
+    if not present(row["selection_rate"]):
+        return "no decisions", "no applicant was decided at this stage"
+    rate = formats.percent(float(row["selection_rate"]))
+    if row["group_name"] == row["highest_group"]:
+        return f"{rate}<br>reference", f"{rate} selected: the highest group's rate (reference)"
+    if not present(row["impact_ratio"]):
+        return rate, f"{rate} selected; no group large enough to compare with"
+    ratio = float(row["impact_ratio"])
+    shortfall = float(row["shortfall"]) if present(row["shortfall"]) else 0.0
+    detail = (
+        f"{rate} selected of {int(row['applicants_n']):,} · impact ratio {ratio:.2f}"
+        f"<br>vs {row['highest_group']} · {p} · shortfall {shortfall:+.0f}"
+    )
+    if row["group_name"] == "Not disclosed":
+        detail += "<br>non-response: shown, never flagged"
+    return f"{ratio:.2f}{flag}<br>{rate}", detail
+
+
+def _impact_colour(ratio: float) -> float:
+    return min(max(ratio, 0.0), RATIO_TOP) / RATIO_TOP
+
+
+def impact_ratio_grid(frame: pd.DataFrame, subtitle: str, dimension_name: str) -> go.Figure:
+    """Impact ratio (and selection rate) of every group at every stage transition.
+
+    Red under four-fifths of the highest group's rate, grey below it, blue at or
+    above it; ⚑ marks the mart's flag. Suppressed cells carry their note instead.
+    """
+    transitions = frame.sort_values("transition_order")["transition"].drop_duplicates().tolist()
+    groups = frame["group_name"].drop_duplicates().tolist()
+    x = [transition_label(t) for t in transitions]
+    y = [group_label(g) for g in groups]
+    cells = frame.set_index(["group_name", "transition"], drop=False)
+    z, texts, hovers = [], [], []
+    for group in groups:
+        z_row, text_row, hover_row = [], [], []
+        for transition in transitions:
+            row = cells.loc[(group, transition)] if (group, transition) in cells.index else None
+            if row is None:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append("")
+                continue
+            text, hover = _selection_cell(row)
+            hidden = bool(row["is_suppressed"]) or not present(row["impact_ratio"])
+            z_row.append(None if hidden else _impact_colour(float(row["impact_ratio"])))
+            text_row.append(text)
+            hover_row.append(f"<b>{group}</b> · {transition_label(transition)}<br>{hover}")
+        z.append(z_row)
+        texts.append(text_row)
+        hovers.append(hover_row)
+    cut = FOUR_FIFTHS / RATIO_TOP
+    figure = go.Figure(
+        go.Heatmap(
+            x=x,
+            y=y,
+            z=z,
+            zmin=0,
+            zmax=1,
+            colorscale=[
+                [0, "#f87171"],
+                [cut - 0.001, FLAG_FILL],
+                [cut, NEAR_FILL],
+                [1 / RATIO_TOP - 0.001, NEAR_FILL],
+                [1 / RATIO_TOP, TOP_FILL],
+                [1, TOP_FILL],
+            ],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            name="Impact ratio",
+            text=texts,
+            texttemplate="%{text}",
+            textfont={"size": 11, "color": COLORS["text"]},
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    )
+    _layout(
+        figure,
+        f"Impact ratio by stage · {dimension_name}",
+        subtitle,
+        140 + 46 * max(len(groups), 3) + (12 * sum("<br>" in label for label in y)),
+    )
+    figure.update_layout(plot_bgcolor=HIDDEN_FILL, showlegend=False)
+    # Stages read left to right along the top; the subtitle says what a cell holds.
+    figure.update_xaxes(title_text=None, side="top")
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    return figure
+
+
+def flagged_groups_table(frame: pd.DataFrame, subtitle: str, dimension_name: str) -> go.Figure:
+    """Every group under four-fifths of the highest group's rate, with Fisher's p and shortfall."""
+    flagged = frame[frame["is_flagged"].fillna(False).astype(bool)]
+    title = f"Groups under four-fifths · {dimension_name}"
+    if flagged.empty:
+        values = [["No group is under four-fifths of the highest group's rate at any stage."]]
+        headers, widths = ["<b>Groups flagged</b>"], [1]
+    else:
+        shown = ~flagged["is_suppressed"].astype(bool)
+        hidden = [selection_hidden_text(row) for _, row in flagged.iterrows()]
+
+        def rate_text(row: pd.Series) -> str:
+            rate = formats.percent(float(row["selection_rate"]))
+            top = row["highest_rate"]
+            reference = formats.percent(float(top)) if present(top) else formats.MISSING
+            return f"{rate} vs {reference} ({row['highest_group']})"
+
+        values = [
+            [transition_label(t) for t in flagged["transition"]],
+            flagged["group_name"].tolist(),
+            [
+                f"{int(n):,}" if ok else note
+                for n, ok, note in zip(flagged["applicants_n"], shown, hidden, strict=True)
+            ],
+            [
+                rate_text(row) if ok else note
+                for (_, row), ok, note in zip(flagged.iterrows(), shown, hidden, strict=True)
+            ],
+            [
+                f"{float(r):.2f}" if ok else formats.MISSING
+                for r, ok in zip(flagged["impact_ratio"], shown, strict=True)
+            ],
+            [formats.p_value(p) for p in flagged["fisher_p_value"]],
+            [
+                f"{float(s):.0f} fewer selected" if ok else formats.MISSING
+                for s, ok in zip(flagged["shortfall"], shown, strict=True)
+            ],
+        ]
+        headers = [
+            "<b>Stage</b>",
+            "<b>Group</b>",
+            "<b>Applicants</b>",
+            "<b>Selection rate vs highest group</b>",
+            "<b>Impact ratio</b>",
+            "<b>Fisher's exact test</b>",
+            "<b>Shortfall</b>",
+        ]
+        widths = [1.2, 1.8, 0.8, 2, 0.7, 0.9, 1]
+    figure = go.Figure(
+        go.Table(
+            columnwidth=widths,
+            header={"values": headers, "fill_color": "#e5e7eb", "align": "left"},
+            cells={"values": values, "align": "left", "height": 40},
+            name="Groups flagged",
+        )
+    )
+    # Rows wrap to two lines (long group names, hidden notes): room for both.
+    _layout(figure, title, subtitle, 160 + 46 * max(len(flagged), 1))
+    return figure
+
+
+# --- Data health -----------------------------------------------------------------------------
+
+STATUS_COLORS = {
+    "pass": "#16a34a",
+    "warn": COLORS["pending"],
+    "fail": "#dc2626",
+    "error": "#dc2626",
+    "skipped": COLORS["muted"],
+}
+SOURCE_COLORS = {"greenhouse": "#1f5fbf", "lever": "#e08a1e", "ats_csv": "#7c3aed"}
+OTHER_SOURCE_COLOR = "#6b7280"  # the HR files, and any source without a colour of its own
+
+
+def _refresh_label(at: object) -> str:
+    moment = pd.Timestamp(at)
+    return f"{moment.day} {moment:%b %Y}<br>{moment:%H:%M} UTC"
+
+
+def refresh_history(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Rows loaded and quarantined by each refresh; a failed refresh is marked in red."""
+    labels = [_refresh_label(at) for at in frame["refreshed_at"]]
+    failed = frame["outcome"] == "failed"
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["rows_loaded"],
+            name="Rows loaded",
+            marker_color=[STATUS_COLORS["fail"] if f else COLORS["primary"] for f in failed],
+            customdata=list(
+                zip(
+                    frame["outcome"],
+                    frame["files_loaded"],
+                    [
+                        formats.long_date(pd.Timestamp(d).date()) if present(d) else "—"
+                        for d in frame["as_of_date"]
+                    ],
+                    strict=True,
+                )
+            ),
+            text=[
+                f"{int(n):,}" + (" (failed)" if f else "")
+                for n, f in zip(frame["rows_loaded"], failed, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=(
+                "%{x}: %{customdata[0]}<br>%{y:,} rows loaded from %{customdata[1]} files"
+                "<br>as of %{customdata[2]}<extra></extra>"
+            ),
+        )
+    )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["rows_quarantined"],
+            name="Rows quarantined",
+            marker_color=COLORS["pending"],
+            hovertemplate="%{x}: %{y:,} rows quarantined<extra></extra>",
+        )
+    )
+    _layout(figure, "Refresh history", subtitle)
+    figure.update_layout(bargap=0.3 if len(frame) > 3 else 0.75)  # one refresh: not a slab
+    figure.update_xaxes(title_text="Refresh (UTC)", type="category")
+    top = float(frame["rows_loaded"].max()) if len(frame) else 1.0
+    figure.update_yaxes(title_text="Rows (count)", range=[0, max(top, 1) * 1.2], tickformat=",d")
+    return figure
+
+
+def rows_by_file(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Rows loaded from each file behind the snapshot, coloured by where it came from."""
+    figure = go.Figure()
+    for source, rows in frame.groupby("source_system", sort=True):
+        figure.add_trace(
+            go.Bar(
+                x=rows["rows_loaded"],
+                y=rows["file"],
+                orientation="h",
+                name=formats.source_name(str(source)),
+                marker_color=SOURCE_COLORS.get(str(source), OTHER_SOURCE_COLOR),
+                customdata=list(
+                    zip(
+                        rows["rows_quarantined"],
+                        [
+                            "this refresh" if t else "unchanged since"
+                            for t in rows["loaded_this_refresh"]
+                        ],
+                        [formats.long_date(pd.Timestamp(at).date()) for at in rows["loaded_at"]],
+                        strict=True,
+                    )
+                ),
+                text=[
+                    f"{int(n):,}" + (f" · {int(q):,} quarantined" if q else "")
+                    for n, q in zip(rows["rows_loaded"], rows["rows_quarantined"], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=(
+                    "%{y}: %{x:,} rows loaded, %{customdata[0]:,} quarantined"
+                    "<br>loaded %{customdata[1]} %{customdata[2]}<extra></extra>"
+                ),
+            )
+        )
+    _layout(figure, "Rows loaded by file", subtitle, 110 + 22 * max(len(frame), 4))
+    order = frame.sort_values(["source_system", "file"])["file"].tolist()
+    figure.update_yaxes(
+        title_text=None, categoryorder="array", categoryarray=order, autorange="reversed"
+    )
+    top = float(frame["rows_loaded"].max()) if len(frame) else 1.0
+    figure.update_xaxes(
+        title_text="Rows loaded (count)", range=[0, max(top, 1) * 1.35], tickformat=",d"
+    )
+    return figure
+
+
+def quarantine_by_reason(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """Quarantined rows per file, stacked by field and reason: counts, never the values."""
+    figure = go.Figure()
+    reasons = frame.groupby(["field", "reason_code"], as_index=False)["rows"].sum()
+    reasons = reasons.sort_values("rows", ascending=False)
+    for i, (field_name, reason) in enumerate(
+        zip(reasons["field"], reasons["reason_code"], strict=True)
+    ):
+        rows = frame[(frame["field"] == field_name) & (frame["reason_code"] == reason)]
+        rows = rows.groupby("file", as_index=False).agg(
+            rows=("rows", "sum"), action=("action", "first")
+        )
+        name = f"{field_name}: {str(reason).replace('_', ' ')}"
+        figure.add_trace(
+            go.Bar(
+                x=rows["rows"],
+                y=rows["file"],
+                orientation="h",
+                name=name,
+                marker_color=AGE_BAND_COLORS[i % len(AGE_BAND_COLORS)],
+                customdata=rows["action"],
+                hovertemplate=f"%{{y}}: %{{x:,}} rows, {name} (%{{customdata}})<extra></extra>",
+            )
+        )
+    files = frame["file"].nunique()
+    _layout(figure, "Quarantined rows by file and reason", subtitle, 140 + 40 * max(files, 3))
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    totals = frame.groupby("file")["rows"].sum()
+    figure.update_xaxes(title_text="Rows (count)", tickformat=",d")
+    _count_axis(figure, float(totals.max()) if len(totals) else 1.0)
+    return figure
+
+
+CHECK_TYPES = {
+    "dbt test": "dbt data tests",
+    "validation": "File validation<br>(Great Expectations)",
+}
+STATUS_ORDER = ("pass", "warn", "fail", "error", "skipped")
+
+
+def check_results(frame: pd.DataFrame, subtitle: str) -> go.Figure:
+    """How many checks of each kind passed, warned and failed in the refresh."""
+    counts = frame.groupby(["check_type", "status"]).size()
+    kinds = [k for k in CHECK_TYPES if k in set(frame["check_type"])]
+    kinds += sorted(set(frame["check_type"]) - set(kinds))
+    labels = [CHECK_TYPES.get(k, k) for k in kinds]
+    figure = go.Figure()
+    for status in [s for s in STATUS_ORDER if s in set(frame["status"])]:
+        values = [int(counts.get((kind, status), 0)) for kind in kinds]
+        figure.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=status.capitalize(),
+                marker_color=STATUS_COLORS.get(status, COLORS["muted"]),
+                text=[str(v) if v else "" for v in values],
+                textposition="inside",
+                hovertemplate=f"%{{y}}: %{{x}} {status}<extra></extra>",
+            )
+        )
+    _layout(figure, "Checks of the refresh", subtitle, 220)
+    figure.update_layout(barmode="stack", legend_traceorder="normal", showlegend=True)
+    figure.update_yaxes(title_text=None, autorange="reversed")
+    figure.update_xaxes(title_text="Checks (count)", tickformat=",d")
+    return figure
+
+
+def selection_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The selection-rate rows as a reader's table: stage and group named, a note where the
+    values are hidden or there is nothing to compare."""
+    notes = []
+    for _, row in frame.iterrows():
+        if bool(row["is_suppressed"]):
+            notes.append(selection_hidden_text(row))
+        elif row["group_name"] == row["highest_group"]:
+            notes.append("reference: the highest rate")
+        elif row["group_name"] == "Not disclosed":
+            notes.append("non-response: compared, never flagged")
+        else:
+            notes.append("")
+    return frame.assign(
+        stage=[transition_label(t) for t in frame["transition"]],
+        selection_percent=frame["selection_rate"].astype("Float64") * 100,
+        flagged=frame["is_flagged"].astype("boolean"),
+        note=notes,
+    )

@@ -7,10 +7,13 @@ list of calls and two pages showing the same chart show it the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data, formats, notices
+from dashboards import data, deck, export, formats, notices
 from dashboards.chart_specs import ChartSpec
 from dashboards.queries import NpsQuarter, QuarterOverQuarter
 from dashboards.scope import Scope
@@ -76,16 +79,61 @@ def chart(spec: ChartSpec, scope: Scope, describe: bool = True) -> None:
         if frame.empty:
             notices.no_data(spec.title, spec.empty_reason(scope))
         else:
-            st.plotly_chart(
-                spec.figure(frame, spec.subtitle(scope)),
-                config={"displaylogo": False},
-                key=f"chart-{spec.id}",
-            )
+            figure = spec.figure(frame, spec.subtitle(scope))
+            st.plotly_chart(figure, config={"displaylogo": False}, key=f"chart-{spec.id}")
             takeaway = spec.takeaway(frame, scope)
             if takeaway:
                 st.markdown(f"**{takeaway}**")
+            image_downloads(spec, scope, figure)
     if describe and spec.metric is not None:
         description(data.metric_help(spec.metric))
+
+
+def image_downloads(spec: ChartSpec, scope: Scope, figure: go.Figure) -> None:
+    """PNG and SVG buttons for the figure just drawn, rendered by the server only on a click.
+
+    The callables keep the figure itself, so the file is exactly what the page shows
+    (at 16:9 and projector type sizes, `dashboards.export`), and drawing the page costs
+    nothing extra. `on_click="ignore"`: downloading does not rerun the page.
+    """
+    with st.container(horizontal=True, gap="small"):
+        for image_format in export.MIME_TYPES:
+            st.download_button(
+                image_format.upper(),
+                data=partial(export.image, figure, image_format),
+                file_name=export.file_name(spec, scope, image_format),
+                mime=export.MIME_TYPES[image_format],
+                key=f"{image_format}-{spec.id}",
+                icon=":material/download:",
+                on_click="ignore",
+                type="tertiary",
+                help=f"Download this chart as {image_format.upper()}, 16:9, sized for slides",
+            )
+
+
+def deck_download(scope: Scope) -> None:
+    """'Export deck': the all-hands PPTX for the current filters, built only on a click."""
+    scope = replace(scope, hiring_manager=data.ALL_MANAGERS)  # the deck is the organization's
+    run = data.uncached_runner()
+    company = data.published_folder_name()
+
+    def build() -> bytes:
+        # Queries under the shared connection; the slow chart rendering outside its lock.
+        return deck.to_pptx(run(deck.collect, scope, company))
+
+    st.download_button(
+        "Export deck",
+        data=build,
+        file_name=deck.file_name(scope),
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="export-deck",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        width="stretch",
+        help="A 16:9 PowerPoint deck of the headline charts for these filters, with each"
+        " takeaway as the slide's headline and the metric definitions in the speaker notes."
+        " Takes a few seconds. The hiring manager filter does not apply to the deck.",
+    )
 
 
 LONG_DESCRIPTION = 600  # characters: longer descriptions fold away under their title
@@ -139,3 +187,18 @@ def nps_tile(nps: NpsQuarter, min_size: int | None, help_text: str, scope: Scope
         )
         responses = formats.count(nps.responses_n, "response", "responses")
         st.caption(f"{responses} in {scope.quarter_name}")
+
+
+def table(frame, columns: dict[str, object], empty_note: str | None = None) -> None:
+    """A published table as it is, columns renamed for readers: `columns` maps each shown
+    column to its st.column_config (or a plain label). Without rows, `empty_note` instead."""
+    if frame.empty:
+        if empty_note:
+            st.caption(empty_note)
+        return
+    st.dataframe(
+        frame[list(columns)],
+        column_config=columns,
+        hide_index=True,
+        width="stretch",
+    )

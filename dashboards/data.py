@@ -118,6 +118,29 @@ def fetch(function: Callable[..., T], *args: Any) -> T:
         raise PublishedDataUnreadable(f"{path}: {error}") from error
 
 
+def uncached_runner() -> Callable[..., Any]:
+    """`run(function, *args)` on the current snapshot, uncached, callable from any thread.
+
+    For work done after the script has run, such as a download's data callable, where
+    Streamlit's cache is not available. It shares the one connection (and its lock).
+    """
+    holder = _snapshot_connection()
+
+    def run(function: Callable[..., T], *args: Any) -> T:
+        path = published_path()
+        if path is None or not path.is_file():
+            raise PublishedDataMissing(path)
+        return holder.call(path, file_identity(path), function, args)
+
+    return run
+
+
+def published_folder_name() -> str | None:
+    """The snapshot's folder name: the deck's company name when the snapshot records none."""
+    path = published_path()
+    return path.parent.name if path else None
+
+
 def _sql(con: duckdb.DuckDBPyConnection, sql: str, params: tuple) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
 
@@ -167,6 +190,10 @@ def source_systems() -> list[str]:
 
 def hiring_managers() -> list[str]:
     return fetch(queries.hiring_managers)
+
+
+def manager_names() -> dict[str, str]:
+    return fetch(queries.manager_names)
 
 
 def quarters(as_of: date) -> list[date]:

@@ -57,3 +57,39 @@ def fewer_than(min_size: int | None, unit: str = "") -> str:
 def nps(value: float | None) -> str:
     """NPS runs from -100 to +100 and always carries its sign: '+12', '-38'."""
     return MISSING if value is None else f"{value:+.0f}"
+
+
+# Where the rows come from, as a reader names it: the ATSs, and the HR files beside them.
+SOURCE_NAMES = {
+    "greenhouse": "Greenhouse",
+    "lever": "Lever",
+    "ats_csv": "Other ATS (canonical CSV)",
+    "people": "HR files (not an ATS)",
+}
+NOT_AN_ATS = frozenset({"people"})
+
+
+def source_name(source_system: str) -> str:
+    return SOURCE_NAMES.get(source_system, source_system)
+
+
+def p_value(p: float | None) -> str:
+    """Fisher's p as a reader compares it with 0.05: 'p < 0.001', 'p = 0.04'."""
+    if p is None or p != p:
+        return MISSING
+    # Three decimals near 0.05, so 0.049 never reads as 0.05.
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+
+
+# fct_selection_rates.dimension as a reader names it; also the page's URL value.
+DIMENSION_NAMES = {
+    "gender": "Gender",
+    "race_ethnicity": "Race and ethnicity",
+    "veteran": "Veteran status",
+    "disability": "Disability status",
+    "gender_x_race": "Gender × race and ethnicity",
+}
+
+
+def dimension_name(dimension: str) -> str:
+    return DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize())

@@ -24,3 +24,16 @@ def shift_quarters(start: date, quarters: int) -> date:
 def quarter_label(start: date) -> str:
     """'Q4 2026', as leaders say it."""
     return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+
+
+def quarter_code(start: date) -> str:
+    """'2026Q3': the quarter in file names and on the command line."""
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def parse_quarter_code(text: str) -> date:
+    """'2026Q3' (or '2026q3') -> date(2026, 7, 1); ValueError naming the expected form."""
+    year, sep, number = text.strip().upper().partition("Q")
+    if not (sep and year.isdigit() and len(year) == 4 and number in {"1", "2", "3", "4"}):
+        raise ValueError(f"{text!r} is not a quarter in YYYYQn form, such as 2026Q3")
+    return date(int(year), 3 * (int(number) - 1) + 1, 1)

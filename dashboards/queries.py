@@ -99,17 +99,39 @@ def source_systems(con: Connection) -> list[str]:
 
 
 def hiring_managers(con: Connection) -> list[str]:
-    """'All hiring managers' first, then every hiring manager of a job (pseudonymous ids)."""
+    """'All hiring managers' first, then every hiring manager of a job, ids in name order."""
     frame = _frame(
         con,
-        """
-        select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
-        union
-        select hiring_manager_id from main.fct_manager_hiring_impact
-        order by hiring_manager_id
+        f"""
+        with managers as (
+            select hiring_manager_id from main.fct_applications where hiring_manager_id is not null
+            union
+            select hiring_manager_id from main.fct_manager_hiring_impact
+        )
+        select hiring_manager_id
+        from managers
+        order by {name_of("hiring_manager_id")}, hiring_manager_id
         """,
     )
     return [ALL_MANAGERS, *frame["hiring_manager_id"].tolist()]
+
+
+def manager_names(con: Connection) -> dict[str, str]:
+    """The name each hiring manager id is shown by (unique: dim_users)."""
+    frame = _frame(con, "select user_id, display_name from main.dim_users where is_hiring_manager")
+    return dict(zip(frame["user_id"], frame["display_name"], strict=True))
+
+
+def name_of(user_id: str) -> str:
+    """SQL for the name an ATS user (a hiring manager, an interviewer) is shown by.
+
+    `user_id` is a column expression of the query (never input); a user the users
+    export does not list is shown by id.
+    """
+    return (
+        f"coalesce((select u.display_name from main.dim_users as u where u.user_id = {user_id}),"
+        f" {user_id})"
+    )
 
 
 def quarters(con: Connection, as_of: date) -> list[date]:
@@ -478,6 +500,29 @@ def _duration_by_department(con: Connection, scope: Scope, table: str, n_column:
     )
 
 
+def _duration_by_source(con: Connection, scope: Scope, measure: str) -> pd.DataFrame:
+    """The quarter's median and p75 days per credited source, slowest first."""
+    return _frame(
+        con,
+        """
+        select source_name, events_n, median_days, p75_days
+        from main.kpi_speed_by_source
+        where period_grain = 'quarter' and measure = ? and department = ?
+          and source_system = ? and period_start = ?
+        order by median_days desc nulls last, source_name
+        """,
+        (measure, scope.department, scope.source_system, scope.quarter),
+    )
+
+
+def time_to_hire_by_source(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _duration_by_source(con, scope, "time_to_hire")
+
+
+def time_to_fill_by_source(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _duration_by_source(con, scope, "time_to_fill")
+
+
 def time_in_stage(con: Connection, scope: Scope) -> pd.DataFrame:
     """The quarter's completed stays per canonical stage: median and 75th percentile days."""
     return _frame(
@@ -508,7 +553,9 @@ def open_openings_by_age(con: Connection, scope: Scope) -> pd.DataFrame:
     return _frame(
         con,
         f"""
-        select o.opening_id, o.job_name, o.department, o.hiring_manager_id, o.open_age_days
+        select
+            o.opening_id, o.job_name, o.department, o.hiring_manager_id,
+            {name_of("o.hiring_manager_id")} as hiring_manager, o.open_age_days
         from main.fct_openings as o
         where o.is_open and not o.is_evergreen and not o.is_template and {_row_filter("o")}
         order by o.open_age_days desc, o.job_name, o.opening_id
@@ -701,7 +748,9 @@ def candidate_nps_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
     frame = _nps_by(con, scope, "hiring_manager", only)
     if scope.source_system != ALL_SOURCES:  # manager ids carry their ATS as a prefix
         frame = frame[frame["cut_value"].str.startswith(f"{scope.source_system}:")]
-    return frame.reset_index(drop=True)
+    names = manager_names(con)
+    frame = frame.assign(cut_value=[names.get(v, v) for v in frame["cut_value"]])
+    return frame.sort_values("cut_value").reset_index(drop=True)
 
 
 # --- Hiring managers -----------------------------------------------------------------------
@@ -715,12 +764,13 @@ def manager_impact(con: Connection, scope: Scope) -> pd.DataFrame:
     return _frame(
         con,
         f"""
-        select *, {_MIN_GROUP} as min_group_size
-        from main.fct_manager_hiring_impact
-        where quarter_start = ?
-          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
-          and (? = 'All hiring managers' or hiring_manager_id = ?)
-        order by hires_n desc, hiring_manager_id
+        select i.*, {name_of("i.hiring_manager_id")} as hiring_manager,
+            {_MIN_GROUP} as min_group_size
+        from main.fct_manager_hiring_impact as i
+        where i.quarter_start = ?
+          and (? = 'All ATSs' or starts_with(i.hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or i.hiring_manager_id = ?)
+        order by i.hires_n desc, hiring_manager, i.hiring_manager_id
         """,
         (
             scope.quarter,
@@ -763,4 +813,510 @@ def manager_jobs(con: Connection, scope: Scope) -> pd.DataFrame:
         order by o.is_open desc, o.opened_at desc, o.opening_id
         """,
         [scope.hiring_manager, *_row_params(scope)],
+    )
+
+
+# --- Practices: License to Hire program --------------------------------------------------
+
+
+def _kpi_by_month(con: Connection, scope: Scope, table: str, columns: str) -> pd.DataFrame:
+    # `table` and `columns` come from the callers below, never from input.
+    return _frame(
+        con,
+        f"""
+        select period_start as month, {columns}
+        from main.{table}
+        where period_grain = 'month' and department = ? and source_system = ?
+          and period_start >= ? and period_start < ?
+        order by month
+        """,
+        (scope.department, scope.source_system, scope.trend_start, scope.quarter_end),
+    )
+
+
+def license_coverage_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs opened each month and the share whose hiring manager was licensed at open."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_license_coverage",
+        "jobs_opened as n, jobs_licensed_at_open as yes_n, jobs_opened as decided_n,"
+        " license_coverage as rate",
+    )
+
+
+def intake_timeliness_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs opened each month and the share whose intake meeting was on time."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_intake_timeliness",
+        "jobs_opened as n, intakes_on_time as yes_n, jobs_opened - intakes_pending as decided_n,"
+        " intake_on_time_rate as rate",
+    )
+
+
+def retrospectives_by_month(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Openings filled each month and the share with a retrospective within 30 days."""
+    return _kpi_by_month(
+        con,
+        scope,
+        "kpi_retrospectives",
+        "openings_filled as n, retrospectives_done as yes_n,"
+        " openings_filled - retrospectives_pending as decided_n, retrospective_rate as rate",
+    )
+
+
+def intake_on_time_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's jobs whose intake was on time, n = jobs whose intake is decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, intake_on_time_rate as value, jobs_opened - intakes_pending as n
+        from main.kpi_intake_timeliness
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def retrospectives_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's filled openings with a retrospective, n = openings decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, retrospective_rate as value,
+            openings_filled - retrospectives_pending as n
+        from main.kpi_retrospectives
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+@dataclass(frozen=True)
+class LicensedManagersNow:
+    licensed: int
+    with_open_job: int
+    coverage: float | None
+
+
+def licensed_managers_now(con: Connection, scope: Scope) -> LicensedManagersNow:
+    """Hiring managers with an open job on the as-of date, and how many hold a valid license."""
+    frame = _frame(
+        con,
+        """
+        select hiring_managers_licensed, hiring_managers_with_open_job, license_coverage
+        from main.kpi_license_coverage_now
+        where department = ? and source_system = ?
+        """,
+        (scope.department, scope.source_system),
+    )
+    if frame.empty:
+        return LicensedManagersNow(0, 0, None)
+    row = frame.iloc[0]
+    coverage = None if pd.isna(row["license_coverage"]) else float(row["license_coverage"])
+    return LicensedManagersNow(
+        int(row["hiring_managers_licensed"]), int(row["hiring_managers_with_open_job"]), coverage
+    )
+
+
+def unlicensed_roles(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Jobs open on the as-of date whose hiring manager was not licensed when they opened.
+
+    Open = at least one opening still open (evergreen and template jobs left out, as in the
+    open-openings KPI). Job names and open openings come from fct_openings; the license
+    columns are fct_jobs_practices' (the completion used, to show why: none, or expired).
+    """
+    return _frame(
+        con,
+        f"""
+        with open_jobs as (
+            select job_id, min(job_name) as job_name, count(*) as open_openings_n
+            from main.fct_openings
+            where is_open and not is_evergreen and not is_template
+            group by job_id
+        )
+
+        select
+            j.job_id, o.job_name, j.department, j.source_system, j.hiring_manager_id,
+            {name_of("j.hiring_manager_id")} as hiring_manager, j.opened_date,
+            j.license_completed_at, j.license_expires_on, o.open_openings_n
+        from main.fct_jobs_practices as j
+        inner join open_jobs as o on o.job_id = j.job_id
+        where not j.licensed_at_open and {_row_filter("j")}
+        order by j.opened_date, o.job_name, j.job_id
+        """,
+        _row_params(scope),
+    )
+
+
+def program_effect(con: Connection, scope: Scope) -> pd.DataFrame:
+    """fct_program_effect as published: one row per practice x outcome, in the mart's order."""
+    return _frame(
+        con,
+        """
+        select
+            practice, outcome, effect_kind, n_with, n_without, value_with, value_without,
+            effect, ci_low, ci_high, stratified_effect, strata_n, verdict, sentence
+        from main.fct_program_effect
+        """,
+    )
+
+
+# --- Practices: interviews -----------------------------------------------------------------
+
+
+def scorecard_on_time_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Share of the quarter's decided scorecards submitted on time, n = scorecards decided."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, on_time_rate as value,
+            scorecards_expected - scorecards_pending as n
+        from main.kpi_scorecard_timeliness
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def talk_share_quarter(con: Connection, scope: Scope) -> QuarterOverQuarter:
+    """Median hiring-manager talk share of the quarter, n = interviews with the manager."""
+    return _quarter_over_quarter(
+        con,
+        """
+        select period_start, median_hiring_manager_talk_share as value,
+            interviews_with_hiring_manager as n
+        from main.kpi_talk_share
+        where period_grain = 'quarter' and department = ? and source_system = ?
+          and period_start in (?, ?)
+        """,
+        scope,
+    )
+
+
+def scorecards_by_team(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's scorecard timeliness per interviewing team (the job's department)."""
+    return _frame(
+        con,
+        """
+        select department, scorecards_expected, scorecards_on_time, scorecards_submitted_late,
+            scorecards_missing_and_late, scorecards_pending, on_time_rate
+        from main.kpi_scorecard_timeliness
+        where period_grain = 'quarter' and source_system = ? and period_start = ?
+          and scorecards_expected > 0
+          and (? = 'All departments' or department in (?, 'All departments'))
+        order by department = 'All departments' desc, on_time_rate nulls last, department
+        """,
+        (scope.source_system, scope.quarter, scope.department, scope.department),
+    )
+
+
+def scorecards_by_manager(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Each hiring manager's own scorecards on time in the quarter (fct_manager_hiring_impact)."""
+    return _frame(
+        con,
+        f"""
+        select hiring_manager_id, {name_of("hiring_manager_id")} as hiring_manager,
+            scorecard_on_time_rate, scorecards_on_time_n,
+            scorecards_decided_n, org_scorecard_on_time_rate, org_scorecards_decided_n
+        from main.fct_manager_hiring_impact
+        where quarter_start = ? and scorecards_decided_n > 0
+          and (? = 'All ATSs' or starts_with(hiring_manager_id, ? || ':'))
+          and (? = 'All hiring managers' or hiring_manager_id = ?)
+        order by scorecard_on_time_rate, hiring_manager_id
+        """,
+        (
+            scope.quarter,
+            scope.source_system,
+            scope.source_system,
+            scope.hiring_manager,
+            scope.hiring_manager,
+        ),
+    )
+
+
+def late_scorecards(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Scorecards missing past the SLA on the as-of date, oldest interview first.
+
+    No application or candidate column: who owes the scorecard, for which job and when.
+    """
+    return _frame(
+        con,
+        f"""
+        with jobs as (
+            select job_id, min(job_name) as job_name from main.fct_openings group by job_id
+        ),
+
+        as_of as (select as_of_date from main.meta_as_of)
+
+        select
+            s.user_id as interviewer_id, {name_of("s.user_id")} as interviewer,
+            s.is_hiring_manager,
+            coalesce(j.job_name, s.job_id) as job_name, s.department, s.source_system,
+            s.hiring_manager_id, {name_of("s.hiring_manager_id")} as hiring_manager,
+            s.interview_end_date,
+            date_diff('day', s.interview_end_date, as_of.as_of_date) as days_since_interview
+        from main.fct_scorecards as s
+        cross join as_of
+        left join jobs as j on j.job_id = s.job_id
+        where s.is_missing_and_late and {_row_filter("s")}
+        order by s.interview_end_date, s.user_id, job_name
+        """,
+        _row_params(scope),
+    )
+
+
+def talk_share_distribution(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's interviews with a hiring manager's talk share (note-taker data)."""
+    return _frame(
+        con,
+        f"""
+        select i.interview_id, i.hiring_manager_talk_share, i.is_talk_share_flagged
+        from main.fct_interviews as i
+        where i.has_talk_data and i.hiring_manager_talk_share is not null
+          and i.starts_at >= ? and i.starts_at < ?
+          and {_row_filter("i")}
+        order by i.hiring_manager_talk_share, i.interview_id
+        """,
+        [scope.quarter, scope.quarter_end, *_row_params(scope)],
+    )
+
+
+def reschedules_by_ats(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The quarter's reschedule rate per ATS; rows whose ATS does not record them stay."""
+    return _frame(
+        con,
+        """
+        select source_system, interviews_scheduled, reschedules_recorded,
+            interviews_rescheduled, reschedule_rate
+        from main.kpi_reschedules
+        where period_grain = 'quarter' and department = ? and period_start = ?
+          and source_system <> 'All ATSs'
+          and (? = 'All ATSs' or source_system = ?)
+        order by source_system
+        """,
+        (scope.department, scope.quarter, scope.source_system, scope.source_system),
+    )
+
+
+# --- Fairness ------------------------------------------------------------------------------
+# fct_selection_rates: every application up to the as-of date, for the whole organization,
+# one row per stage transition x dimension x self-identified group (docs/statistics.md).
+
+# Dimensions as the mart names them, in the order the page offers them.
+FAIRNESS_DIMENSIONS = ("gender", "race_ethnicity", "veteran", "disability", "gender_x_race")
+
+
+def _selection_rates(con: Connection, dimension: str) -> pd.DataFrame:
+    """The dimension's rows as published (suppressed values stay null), stages in order."""
+    return _frame(
+        con,
+        """
+        with stage_order as (
+            select canonical_stage, min(canonical_stage_order) as stage_order
+            from main.fct_application_stages
+            group by canonical_stage
+        )
+
+        select
+            r.transition,
+            coalesce(o.stage_order, 99) as transition_order,
+            r.group_name,
+            r.passed_n, r.rejected_n, r.applicants_n, r.selection_rate,
+            r.highest_group, h.selection_rate as highest_rate,
+            r.impact_ratio, r.is_flagged, r.fisher_p_value, r.shortfall,
+            r.is_suppressed, r.suppression_reason, r.min_group_size
+        from main.fct_selection_rates as r
+        left join stage_order as o on o.canonical_stage = r.transition
+        left join main.fct_selection_rates as h
+            on h.transition = r.transition and h.dimension = r.dimension
+                and h.group_name = r.highest_group
+        where r.dimension = ?
+        order by transition_order, r.group_name = 'Not disclosed', r.group_name
+        """,
+        [dimension],
+    )
+
+
+# One named function per dimension: a chart's query takes (connection, scope) only, and the
+# cache is keyed on the function's name.
+def selection_rates_gender(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "gender")
+
+
+def selection_rates_race_ethnicity(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "race_ethnicity")
+
+
+def selection_rates_veteran(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "veteran")
+
+
+def selection_rates_disability(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "disability")
+
+
+def selection_rates_gender_x_race(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _selection_rates(con, "gender_x_race")
+
+
+def fairness_dimensions(con: Connection) -> list[str]:
+    """The dimensions the snapshot holds, in FAIRNESS_DIMENSIONS order."""
+    found = set(_frame(con, "select distinct dimension from main.fct_selection_rates")["dimension"])
+    return [d for d in FAIRNESS_DIMENSIONS if d in found]
+
+
+@dataclass(frozen=True)
+class FairnessSummary:
+    """What the Fairness page's tiles count for one dimension (whole history, whole company)."""
+
+    flagged_overall: int  # groups under four-fifths from application to hire
+    groups_overall: int  # groups compared there (Not disclosed is not compared)
+    flagged_cells: int  # transition x group cells flagged, suppressed ones included
+    significant_cells: int  # of those, Fisher p < 0.05
+    not_disclosed_overall: int | None  # applicants who did not self-identify (None: hidden)
+    applicants_overall: int | None  # every decided application (None: a group is hidden)
+    suppressed_cells: int
+
+
+def fairness_summary(con: Connection, dimension: str) -> FairnessSummary:
+    row = _frame(
+        con,
+        """
+        select
+            count(*) filter (where transition = 'overall' and is_flagged) as flagged_overall,
+            count(*) filter (where transition = 'overall' and is_flagged is not null)
+                as groups_overall,
+            count(*) filter (where is_flagged) as flagged_cells,
+            count(*) filter (where is_flagged and fisher_p_value < 0.05) as significant_cells,
+            max(applicants_n) filter (
+                where transition = 'overall' and group_name = 'Not disclosed'
+            ) as not_disclosed_overall,
+            case
+                when bool_or(is_suppressed) filter (where transition = 'overall') then null
+                else sum(applicants_n) filter (where transition = 'overall')
+            end as applicants_overall,
+            count(*) filter (where is_suppressed) as suppressed_cells
+        from main.fct_selection_rates
+        where dimension = ?
+        """,
+        [dimension],
+    ).iloc[0]
+
+    def whole(value: object) -> int | None:
+        return None if pd.isna(value) else int(value)
+
+    return FairnessSummary(
+        flagged_overall=int(row["flagged_overall"]),
+        groups_overall=int(row["groups_overall"]),
+        flagged_cells=int(row["flagged_cells"]),
+        significant_cells=int(row["significant_cells"]),
+        not_disclosed_overall=whole(row["not_disclosed_overall"]),
+        applicants_overall=whole(row["applicants_overall"]),
+        suppressed_cells=int(row["suppressed_cells"]),
+    )
+
+
+# --- Data health ---------------------------------------------------------------------------
+# The meta_* tables publish writes (orchestration/publish.py): the snapshot itself, so no
+# filter narrows them.
+
+
+def refresh_history(con: Connection, scope: Scope) -> pd.DataFrame:
+    return _frame(
+        con,
+        """
+        select load_id, refreshed_at, outcome, failed_step, as_of_date, files_loaded,
+            rows_loaded, rows_quarantined
+        from main.meta_refresh_history
+        order by refreshed_at, load_id
+        """,
+    )
+
+
+def loaded_files(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Every file the snapshot's raw rows come from, with its load's counts."""
+    return _frame(
+        con,
+        """
+        select source_system, entity, file, kind, loaded_at, loaded_this_refresh, rows_loaded,
+            rows_quarantined, fields_nulled, rows_flagged, duplicates
+        from main.meta_loaded_files
+        order by source_system, file
+        """,
+    )
+
+
+def quarantine_by_reason(con: Connection, scope: Scope) -> pd.DataFrame:
+    """Quarantined rows by file, field and reason code: counts only, never a value."""
+    return _frame(
+        con,
+        """
+        select source_system, entity, file, coalesce(field, '(whole record)') as field,
+            reason_code, action, rows, last_seen_at
+        from main.meta_quarantine_summary
+        order by rows desc, file, field, reason_code
+        """,
+    )
+
+
+def check_results(con: Connection, scope: Scope) -> pd.DataFrame:
+    """The refresh's dbt tests and file validations; failures and warnings first."""
+    return _frame(
+        con,
+        """
+        select check_type, check_name, target, status, failing_rows
+        from main.meta_check_results
+        order by
+            case status when 'fail' then 0 when 'error' then 0 when 'warn' then 1 else 2 end,
+            check_type, check_name, target
+        """,
+    )
+
+
+@dataclass(frozen=True)
+class HealthSummary:
+    """The Data health page's tiles: the latest refresh, the files and the checks."""
+
+    load_id: str | None
+    files: int
+    files_this_refresh: int
+    sources: list[str]  # source systems that fed the snapshot, in name order
+    rows_quarantined: int  # records of the snapshot's files not loaded (as their loads counted)
+    checks: int
+    checks_warned: int
+    checks_failed: int
+    refreshes_failed: int
+
+
+def health_summary(con: Connection) -> HealthSummary:
+    files = _frame(
+        con,
+        "select source_system, loaded_this_refresh, rows_quarantined from main.meta_loaded_files",
+    )
+    checks = _frame(con, "select status from main.meta_check_results")["status"]
+    scalars = _frame(
+        con,
+        """
+        select
+            (select max(load_id) from main.meta_snapshot) as load_id,
+            (select count(*) from main.meta_refresh_history where outcome = 'failed')
+                as refreshes_failed
+        """,
+    ).iloc[0]
+    return HealthSummary(
+        load_id=None if pd.isna(scalars["load_id"]) else str(scalars["load_id"]),
+        files=len(files),
+        files_this_refresh=int(files["loaded_this_refresh"].astype(bool).sum()),
+        sources=sorted(files["source_system"].dropna().unique().tolist()),
+        rows_quarantined=int(files["rows_quarantined"].sum()),
+        checks=len(checks),
+        checks_warned=int((checks == "warn").sum()),
+        checks_failed=int(checks.isin(["fail", "error"]).sum()),
+        refreshes_failed=int(scalars["refreshes_failed"]),
     )

@@ -33,8 +33,9 @@ class Scope:
     department: str
     quarter: date  # first day of the quarter
     source_system: str = ALL_SOURCES
-    hiring_manager: str = ALL_MANAGERS
+    hiring_manager: str = ALL_MANAGERS  # an id, as the tables and the URL hold it
     as_of: date | None = None
+    manager_name: str | None = None  # what the id is shown as (dim_users)
 
     @property
     def previous_quarter(self) -> date:
@@ -79,6 +80,11 @@ class Scope:
         return f"in {self.department}"
 
     @property
+    def manager(self) -> str:
+        """The chosen hiring manager as sentences and titles name them."""
+        return self.manager_name or self.hiring_manager
+
+    @property
     def has_manager(self) -> bool:
         return self.hiring_manager != ALL_MANAGERS
 
@@ -100,7 +106,7 @@ class Scope:
         if self.source_system != ALL_SOURCES:
             parts.append(self.source_system.capitalize())
         if self.has_manager:
-            parts.append(self.hiring_manager)
+            parts.append(self.manager)
         return " · ".join([*parts, quarter_label(self.quarter)])
 
     @property
@@ -109,5 +115,5 @@ class Scope:
         if self.source_system != ALL_SOURCES:
             parts.append(self.source_system.capitalize())
         if self.has_manager:
-            parts.append(self.hiring_manager)
+            parts.append(self.manager)
         return " · ".join([*parts, self.trend_span])

@@ -12,7 +12,7 @@ import html
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from dashboards import data, formats
+from dashboards import components, data, formats
 from dashboards.periods import quarter_label, quarter_start
 
 DEPARTMENT_KEY = "department"
@@ -49,18 +49,21 @@ def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
             help="The applicant tracking system the numbers come from. All ATSs is the"
             " whole company, whichever ATS each team hires on.",
         )
+        names = data.manager_names()
         st.selectbox(
             "Hiring manager",
             data.hiring_managers(),
+            format_func=lambda manager: names.get(manager, manager),
             key=MANAGER_KEY,
             bind=URL,
-            help="Pseudonymous ids, as the snapshot holds them. Numbers only kept by"
-            " department and ATS say so instead of showing the whole company.",
+            help="Managers are listed by name, as the ATS names them. Numbers only kept"
+            " by department and ATS say so instead of showing the whole company.",
         )
         st.markdown(reset_link(page), unsafe_allow_html=True)
         st.caption(
             "The address bar holds these filters: copy it to share this view.",
         )
+        components.deck_download(current_scope())
         st.divider()
         st.markdown("**Data freshness**")
         st.caption(f"Data as of {formats.long_date(info.as_of_date)}")
@@ -76,10 +79,12 @@ def reset_link(page: StreamlitPage | None) -> str:
 
 def current_scope() -> data.Scope:
     """The scope chosen in the sidebar on this run."""
+    manager = st.session_state.get(MANAGER_KEY, data.ALL_MANAGERS)
     return data.Scope(
         department=st.session_state[DEPARTMENT_KEY],
         quarter=st.session_state[QUARTER_KEY],
         source_system=st.session_state.get(SOURCE_KEY, data.ALL_SOURCES),
-        hiring_manager=st.session_state.get(MANAGER_KEY, data.ALL_MANAGERS),
+        hiring_manager=manager,
         as_of=data.snapshot_info().as_of_date,
+        manager_name=data.manager_names().get(manager),
     )

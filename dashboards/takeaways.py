@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from dashboards import formats
+from dashboards.charts import talk_share_phrase  # the seed article's phrasing, defined once
 from dashboards.scope import Scope
 
 Takeaway = Callable[[pd.DataFrame, Scope], "str | None"]
@@ -178,6 +179,31 @@ def _slowest_department(subject: str) -> Takeaway:
 time_to_hire_by_department = _slowest_department("time to hire")
 time_to_fill_by_department = _slowest_department("time to fill")
 
+SOURCE_MIN_EVENTS = 5  # a source's median over fewer events is not a headline
+
+
+def _fastest_source(subject: str, counted: tuple[str, str]) -> Takeaway:
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "median_days")
+        known = known[known["events_n"] >= SOURCE_MIN_EVENTS]
+        if len(known) < 2:
+            return None
+        ranked = known.sort_values(["median_days", "source_name"])
+        fast, slow = ranked.iloc[0], ranked.iloc[-1]
+        return (
+            f"Among sources with at least {SOURCE_MIN_EVENTS} {counted[1]} in"
+            f" {scope.quarter_name}, {fast['source_name']} had the shortest median {subject}"
+            f" ({formats.days(float(fast['median_days']))},"
+            f" {formats.count(int(fast['events_n']), *counted)}) and {slow['source_name']} the"
+            f" longest ({formats.days(float(slow['median_days']))})."
+        )
+
+    return rule
+
+
+time_to_hire_by_source = _fastest_source("time to hire", ("hire", "hires"))
+time_to_fill_by_source = _fastest_source("time to fill", ("opening filled", "openings filled"))
+
 
 def open_openings_by_age(frame: pd.DataFrame, scope: Scope) -> str | None:
     """'10 openings are open; the oldest, Account Executive (Sales), for 120 days.'"""
@@ -303,7 +329,7 @@ def candidate_nps_by_group(frame: pd.DataFrame, scope: Scope) -> str | None:
         return None if not hidden else f"All {hidden} groups are too small to show."
     low = known.sort_values(["nps", "cut_value"]).iloc[0]
     name = str(low["cut_value"])
-    if ":" not in name:  # outcomes and stages read as words; ids stay as they are
+    if name.islower():  # outcome and stage codes read as words; names stay as they are
         name = name.replace("_", " ").capitalize()
     sentence = (
         f"Lowest: {name} at {formats.nps(float(low['nps']))} ({int(low['responses_n'])} responses)."
@@ -354,4 +380,308 @@ def manager_jobs(frame: pd.DataFrame, scope: Scope) -> str | None:
     return (
         f"{formats.count(len(frame), 'opening', 'openings')} in all,"
         f" {still_open} still open on the as-of date."
+    )
+
+
+# --- Practices: License to Hire program and interviews -----------------------------------------
+
+
+def _latest_rate(subject: str, counted: tuple[str, str]) -> Takeaway:
+    """'Coverage was 60% in Oct 2026 (3 of 5 jobs opened), up from 40% in Sep 2026.'"""
+
+    def rule(frame: pd.DataFrame, scope: Scope) -> str | None:
+        known = _known(frame, "rate")
+        if known.empty:
+            return None
+        last = known.iloc[-1]
+        sentence = (
+            f"{subject} was {formats.percent(float(last['rate']))} in {_month(last['month'])}"
+            f" ({int(last['yes_n'])} of {formats.count(int(last['decided_n']), *counted)})"
+        )
+        if len(known) == 1:
+            return sentence + "."
+        before = known.iloc[-2]
+        change = float(last["rate"]) - float(before["rate"])
+        if change == 0:
+            return sentence + f", as in {_month(before['month'])}."
+        return (
+            sentence + f", {'up' if change > 0 else 'down'} {_points_amount(abs(change))} from"
+            f" {_month(before['month'])}."
+        )
+
+    return rule
+
+
+license_coverage_trend = _latest_rate("License to Hire coverage", ("job opened", "jobs opened"))
+intake_timeliness_trend = _latest_rate("Intake on time", ("job decided", "jobs decided"))
+retrospectives_trend = _latest_rate(
+    "Retrospectives done", ("filled opening decided", "filled openings decided")
+)
+
+
+def unlicensed_roles(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'8 open roles have a manager who was not licensed at open, across 6 hiring managers.'"""
+    if frame.empty:
+        return None
+    managers = frame["hiring_manager_id"].dropna().nunique()
+    roles = formats.count(len(frame), "open role has", "open roles have")
+    return (
+        f"{roles} a hiring manager who was not licensed when it opened"
+        f" ({formats.count(managers, 'hiring manager', 'hiring managers')} to invite)."
+    )
+
+
+def program_effect(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Better with the practice in 19 of 25 comparisons, worse in none; 2 without enough data.'"""
+    if frame.empty:
+        return None
+    verdicts = frame["verdict"].value_counts()
+    better = int(verdicts.get("better with the practice", 0))
+    worse = int(verdicts.get("worse with the practice", 0))
+    thin = int(verdicts.get("not enough data", 0))
+    sentence = (
+        f"Better with the practice in {better} of"
+        f" {formats.count(len(frame), 'comparison', 'comparisons')}, worse in"
+        f" {worse or 'none'}"
+    )
+    if thin:
+        sentence += f"; {thin} without enough data"
+    return sentence + ". A comparison of openings, not proof that the practice caused it."
+
+
+def scorecards_by_team(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """The team with the lowest on-time rate, against the organization."""
+    org = _known(frame[frame["department"] == "All departments"], "on_time_rate")
+    teams = _known(frame[frame["department"] != "All departments"], "on_time_rate")
+    if teams.empty:
+        return None
+    low = teams.sort_values(["on_time_rate", "department"]).iloc[0]
+    sentence = (
+        f"{low['department']} interviewers submitted the fewest scorecards on time in"
+        f" {scope.quarter_name}: {formats.percent(float(low['on_time_rate']))}"
+    )
+    if not org.empty:
+        sentence += f" (organization: {formats.percent(float(org.iloc[0]['on_time_rate']))})"
+    return sentence + "."
+
+
+def scorecards_by_manager(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'7 of 24 hiring managers submitted their own scorecards on time less often than the org.'"""
+    known = _known(frame, "scorecard_on_time_rate")
+    org = frame["org_scorecard_on_time_rate"].dropna()
+    if known.empty or org.empty:
+        return None
+    org_rate = float(org.iloc[0])
+    below = int((known["scorecard_on_time_rate"] < org_rate).sum())
+    managers = formats.count(len(known), "hiring manager", "hiring managers")
+    return (
+        f"{below} of {managers} submitted their own scorecards on time less often than"
+        f" the organization's {formats.percent(org_rate)} in {scope.quarter_name}."
+    )
+
+
+def late_scorecards(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'261 scorecards are missing past the SLA, owed by 80 interviewers; 12 from the last
+    30 days.'"""
+    if frame.empty:
+        return None
+    owed_by = formats.count(frame["interviewer_id"].nunique(), "interviewer", "interviewers")
+    recent = int((frame["days_since_interview"] <= 30).sum())
+    scorecards = formats.count(len(frame), "scorecard is", "scorecards are")
+    return (
+        f"{scorecards} missing past the SLA, owed by {owed_by};"
+        f" {recent} from interviews in the last 30 days."
+    )
+
+
+def talk_share_distribution(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'In 26 of 85 interviews the hiring manager talked above the limit; the most: Hiring
+    manager spoke 85% of the time.'"""
+    if frame.empty:
+        return None
+    flagged = int(frame["is_talk_share_flagged"].astype(bool).sum())
+    top = float(frame["hiring_manager_talk_share"].max())
+    interviews = formats.count(len(frame), "interview", "interviews")
+    return (
+        f"In {flagged} of {interviews} the hiring manager talked above the limit;"
+        f" the most: {talk_share_phrase(top)}."
+    )
+
+
+def reschedules_by_ats(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """Which ATSs record reschedules, and the rate where they do."""
+    if frame.empty:
+        return None
+    recorded = frame[frame["reschedules_recorded"].astype(bool)]
+    missing = [
+        str(s).capitalize()
+        for s in frame.loc[~frame["reschedules_recorded"].astype(bool), "source_system"]
+    ]
+    parts = [
+        f"{str(r['source_system']).capitalize()} rescheduled"
+        f" {formats.percent(float(r['reschedule_rate']))} of interviews"
+        for _, r in _known(recorded, "reschedule_rate").iterrows()
+    ]
+    if missing:
+        parts.append(
+            f"{' and '.join(missing)} {'does' if len(missing) == 1 else 'do'} not record"
+            " reschedules (not 0%)"
+        )
+    return "; ".join(parts) + "."
+
+
+# --- Fairness --------------------------------------------------------------------------------
+
+
+def _stage_name(transition: str) -> str:
+    if transition == "overall":
+        return "from application to hire"
+    return f"at {str(transition).replace('_', ' ')}"
+
+
+def _flagged(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["is_flagged"].fillna(False).astype(bool)]
+
+
+def impact_ratio_grid(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'2 of 21 group × stage cells are under four-fifths of the highest group's rate; the
+    largest shortfall: Female at application review (impact ratio 0.67, p < 0.001, 182 fewer
+    selected).' Suppressed cells are counted, never named with a number."""
+    if frame.empty:
+        return None
+    compared = frame[frame["is_flagged"].notna()]
+    flagged = _flagged(frame)
+    hidden = int(frame["is_suppressed"].fillna(False).astype(bool).sum())
+    tail = (
+        f" {formats.count(hidden, 'cell has', 'cells have')} too few applicants to show."
+        if hidden
+        else ""
+    )
+    if flagged.empty:
+        return (
+            "No group's selection rate is under four-fifths of the highest group's at any"
+            f" stage ({formats.count(len(compared), 'comparison', 'comparisons')}).{tail}"
+        )
+    shown = flagged[flagged["shortfall"].notna()]
+    sentence = (
+        f"{len(flagged)} of {formats.count(len(compared), 'comparison is', 'comparisons are')}"
+        " under four-fifths of the highest group's selection rate"
+    )
+    if shown.empty:
+        return sentence + "." + tail
+    worst = shown.sort_values(
+        ["shortfall", "transition_order", "group_name"], ascending=[False, True, True]
+    ).iloc[0]
+    where = _stage_name(worst["transition"])
+    return (
+        f"{sentence}; the largest shortfall: {worst['group_name']} {where}"
+        f" (impact ratio {float(worst['impact_ratio']):.2f},"
+        f" {formats.p_value(float(worst['fisher_p_value']))},"
+        f" {float(worst['shortfall']):.0f} fewer selected than at the highest rate).{tail}"
+    )
+
+
+def flagged_groups(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """How many flags Fisher's exact test says are unlikely to be chance alone (p < 0.05)."""
+    if frame.empty:
+        return None
+    flagged = _flagged(frame)
+    if flagged.empty:
+        return None
+    significant = int((flagged["fisher_p_value"] < 0.05).sum())
+    flags = formats.count(len(flagged), "flag", "flags")
+    if significant == 0:
+        return (
+            f"None of the {flags} has Fisher's p under 0.05: each could be chance, so watch,"
+            " do not conclude."
+        )
+    return (
+        f"{significant} of {flags} {'has' if len(flagged) == 1 else 'have'} Fisher's p under"
+        " 0.05: a gap that size is unlikely to be chance alone."
+    )
+
+
+# --- Data health -----------------------------------------------------------------------------
+
+
+def refresh_history(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'The latest refresh published on 26 Nov 2026 (as of 2 Nov 2026): 85,000 rows loaded,
+    none quarantined. 1 of 4 refreshes failed.'"""
+    if frame.empty:
+        return None
+    published = frame[frame["outcome"] == "published"]
+    failed = int((frame["outcome"] == "failed").sum())
+    total = formats.count(len(frame), "refresh", "refreshes")
+    tail = f" {failed} of {total} failed." if failed else ""
+    if published.empty:
+        return f"No refresh has published yet.{tail}"
+    last = published.iloc[-1]
+    quarantined = int(last["rows_quarantined"])
+    when = formats.long_date(pd.Timestamp(last["refreshed_at"]).date())
+    sentence = (
+        f"The latest refresh published on {when}"
+        f" (as of {formats.long_date(pd.Timestamp(last['as_of_date']).date())}):"
+    )
+    if int(last["files_loaded"]) == 0:
+        return f"{sentence} no export file had changed, so nothing new was loaded.{tail}"
+    return (
+        f"{sentence} {int(last['rows_loaded']):,} rows loaded,"
+        f" {'none' if quarantined == 0 else f'{quarantined:,}'} quarantined.{tail}"
+    )
+
+
+def rows_by_file(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'32 files from Greenhouse, Lever and HR files: 85,000 rows, none quarantined.'"""
+    if frame.empty:
+        return None
+    sources = [formats.source_name(s) for s in sorted(frame["source_system"].unique())]
+    named = sources[0] if len(sources) == 1 else ", ".join(sources[:-1]) + " and " + sources[-1]
+    quarantined = int(frame["rows_quarantined"].sum())
+    unchanged = int((~frame["loaded_this_refresh"].astype(bool)).sum())
+    sentence = (
+        f"{formats.count(len(frame), 'file', 'files')} from {named}:"
+        f" {int(frame['rows_loaded'].sum()):,} rows loaded,"
+        f" {'none' if quarantined == 0 else f'{quarantined:,}'} quarantined."
+    )
+    if unchanged:
+        sentence += (
+            f" {formats.count(unchanged, 'file was', 'files were')} unchanged and kept from an"
+            " earlier refresh."
+        )
+    return sentence
+
+
+def quarantine_by_reason(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'Most quarantined rows: applications.json, candidate_id: wrong type (12 of 15).'"""
+    if frame.empty:
+        return None
+    top = frame.groupby(["file", "field", "reason_code"], as_index=False)["rows"].sum()
+    top = top.sort_values(["rows", "file", "field"], ascending=[False, True, True]).iloc[0]
+    total = int(frame["rows"].sum())
+    return (
+        f"Most quarantined rows: {top['file']}, {top['field']}:"
+        f" {str(top['reason_code']).replace('_', ' ')} ({int(top['rows']):,} of {total:,})."
+    )
+
+
+def check_results(frame: pd.DataFrame, scope: Scope) -> str | None:
+    """'All 421 checks passed.' or '2 of 421 checks warned and 1 failed: …'"""
+    if frame.empty:
+        return None
+    total = len(frame)
+    failed = frame[frame["status"].isin(["fail", "error"])]
+    warned = frame[frame["status"] == "warn"]
+    if failed.empty and warned.empty:
+        return f"All {formats.count(total, 'check', 'checks')} passed."
+    parts = []
+    if len(failed):
+        parts.append(f"{len(failed)} failed")
+    if len(warned):
+        parts.append(f"{len(warned)} warned")
+    first = (failed if len(failed) else warned).iloc[0]
+    rows = 0 if pd.isna(first["failing_rows"]) else int(first["failing_rows"])
+    on = "" if pd.isna(first["target"]) else f" on {first['target']}"
+    return (
+        f"{' and '.join(parts)} of {formats.count(total, 'check', 'checks')}; first:"
+        f" {first['check_name']}{on} ({formats.count(rows, 'row', 'rows')})."
     )

@@ -48,6 +48,7 @@ def main() -> None:
     Typical use:
       hiring refresh --exports exports/ --warehouse warehouse/
       hiring dashboard --warehouse warehouse/
+      hiring slides --warehouse warehouse/ --out deck.pptx
     """
 
 
@@ -246,6 +247,130 @@ def demo(warehouse_dir: Path, port: int) -> None:
     if code != 0:
         sys.exit(code)
     sys.exit(_serve(warehouse_dir, port))
+
+
+def _quarter(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    from dashboards.periods import parse_quarter_code
+
+    try:
+        return parse_quarter_code(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@main.command()
+@click.option(
+    "--warehouse",
+    "warehouse_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Warehouse folder whose published.duckdb the deck is built from.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PPTX to write (its folder is created).",
+)
+@click.option(
+    "--quarter",
+    callback=_quarter,
+    metavar="YYYYQn",
+    help="Quarter to present, e.g. 2026Q3. Default: the quarter of the as-of date.",
+)
+@click.option("--department", default=None, help="One department. Default: all departments.")
+@click.option("--source-system", default=None, help="One ATS (e.g. greenhouse). Default: all ATSs.")
+@click.option(
+    "--company",
+    default=None,
+    help="Company name on the title slide. Default: the warehouse folder's name.",
+)
+@click.option("--pdf", is_flag=True, help="Also write the same deck as PDF (needs LibreOffice).")
+def slides(
+    warehouse_dir: Path,
+    out_file: Path,
+    quarter: date | None,
+    department: str | None,
+    source_system: str | None,
+    company: str | None,
+    pdf: bool,
+) -> None:
+    """Write the all-hands deck (16:9 PPTX) from the published snapshot.
+
+    A title slide, one slide per headline chart with its takeaway and the metric's
+    definition in the speaker notes, and an appendix on data freshness.
+
+    \b
+    Exit codes:
+      0  the deck (and the PDF, with --pdf) was written
+      1  it could not be built (no published snapshot, a chart or the PDF failed)
+      2  wrong usage (bad option, a quarter, department or ATS the snapshot does not have)
+    """
+    sys.exit(_slides(warehouse_dir, out_file, quarter, department, source_system, company, pdf))
+
+
+def _slides(
+    warehouse_dir: Path,
+    out_file: Path,
+    quarter: date | None,
+    department: str | None,
+    source_system: str | None,
+    company: str | None,
+    pdf: bool,
+) -> int:
+    started = time.perf_counter()
+    published = warehouse_dir.resolve() / PUBLISHED_FILE
+    if not published.is_file():
+        click.echo(
+            f"No published snapshot at {published}: run "
+            f"`hiring refresh --exports DIR --warehouse {warehouse_dir}` first.",
+            err=True,
+        )
+        return 1
+    import duckdb
+
+    from dashboards import deck
+    from dashboards.export import ExportError, shutdown
+    from dashboards.scope import ALL_DEPARTMENTS, ALL_SOURCES
+
+    click.echo(f"Reading {published}")
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        scope = deck.scope_for(
+            con, quarter, department or ALL_DEPARTMENTS, source_system or ALL_SOURCES
+        )
+        content = deck.collect(con, scope, company or warehouse_dir.resolve().name)
+    except deck.DeckError as error:
+        click.echo(f"Cannot build the deck: {error}.", err=True)
+        return 2
+    except duckdb.Error as error:
+        click.echo(f"Cannot read {published}: {error}", err=True)
+        return 1
+    finally:
+        con.close()
+    try:
+        pptx = deck.to_pptx(content, progress=lambda step: click.echo(f"  {step}"))
+    except ExportError as error:
+        click.echo(f"Cannot draw the charts: {error}.", err=True)
+        return 1
+    finally:
+        shutdown()  # the browser exits before this process does, not during its exit
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(pptx)
+    click.echo(f"Wrote {out_file} ({len(content.slides) + 2} slides, {scope.label})")
+    if pdf:
+        click.echo("  converting to PDF with LibreOffice")
+        try:
+            written = deck.to_pdf(out_file)
+        except deck.DeckError as error:
+            click.echo(f"PDF FAILED: {error}.", err=True)
+            return 1
+        click.echo(f"Wrote {written}")
+    click.echo(f"Done in {time.perf_counter() - started:.1f} s.")
+    return 0
 
 
 if __name__ == "__main__":

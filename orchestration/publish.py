@@ -4,10 +4,18 @@ The snapshot is written to a temporary file beside the published one and
 swapped in by an atomic rename, so a reader sees either the old snapshot or the
 new one, never half of either; a failure before the rename leaves the last
 published data untouched.
+
+Beside the marts, the meta_* tables say what the numbers rest on: the as-of date
+and refresh (meta_snapshot), the refresh history (meta_refresh_history, from the
+warehouse's ops.refresh_log, orchestration/health.py), the files behind the
+snapshot (meta_loaded_files), what was quarantined (meta_quarantine_summary), the
+checks of the refresh (meta_check_results) and the metric definitions
+(meta_metric_docs). Names of files and checks, and counts: never a row's values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,11 +25,14 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import health
+
 MARTS_SCHEMA = "marts"
 # Marts that stay in the warehouse: inputs of the statistics step, whose counts are
 # not suppressed under the minimum group size (per group, per opening). The step
 # publishes them as fct_selection_rates and fct_program_effect, suppression applied.
 WAREHOUSE_ONLY = ("fct_selection_counts", "fct_program_effect_units")
+PUBLISH_STEP = "published_snapshot"  # the Dagster asset, as a failed refresh names its step
 QUARANTINE_SUMMARY_DIMENSIONS = (
     "source_system",
     "entity",
@@ -32,6 +43,11 @@ QUARANTINE_SUMMARY_DIMENSIONS = (
 )
 # dbt docs blocks published as meta_metric_docs: one per metric of docs/metrics.md.
 METRIC_DOC_PREFIX = "metric_"
+# meta_check_results.check_type: a dbt data test, or the ingest validation of one file
+# (Great Expectations: the `rows_valid` asset check of its raw table).
+DBT_TEST = "dbt test"
+VALIDATION = "validation"
+VALIDATION_CHECK = "rows_valid"
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,25 @@ def publish_snapshot(
     tmp = published_db.with_name(published_db.name + ".tmp")
     tmp.unlink(missing_ok=True)
     published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    # The refresh is in the warehouse's history before the snapshot that shows it exists;
+    # if publishing fails, the row says so and the published file is left as it was.
+    health.record_refresh(warehouse_db, load_id, health.PUBLISHED, at=published_at)
+    try:
+        counts, as_of = _write_snapshot(tmp, warehouse_db, load_id, published_at, dbt_manifest)
+        os.replace(tmp, published_db)  # atomic on one filesystem
+    except BaseException:
+        with contextlib.suppress(Exception):  # the original error is the one to report
+            health.record_refresh(
+                warehouse_db, load_id, health.FAILED, failed_step=PUBLISH_STEP, at=published_at
+            )
+        raise
+    return Snapshot(published_db, counts, as_of, published_at)
+
+
+def _write_snapshot(
+    tmp: Path, warehouse_db: Path, load_id: str, published_at: datetime, dbt_manifest: Path | None
+) -> tuple[dict[str, int], str | None]:
+    """Write the snapshot to `tmp`: the marts, then the meta_* tables."""
     con = duckdb.connect(str(tmp))
     try:
         con.execute("attach ? as wh (read_only)", [str(warehouse_db)])
@@ -70,14 +105,14 @@ def publish_snapshot(
             con.execute(f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"')
             counts[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
         _write_metadata(con, load_id, published_at)
+        _write_health(con, load_id)
         _write_metric_docs(con, metric_docs(dbt_manifest))
         as_of = con.execute("select max(as_of_date)::varchar from main.meta_snapshot").fetchone()[0]
         con.execute("detach wh")
         con.execute("checkpoint")
     finally:
         con.close()
-    os.replace(tmp, published_db)  # atomic on one filesystem
-    return Snapshot(published_db, counts, as_of, published_at)
+    return counts, as_of
 
 
 def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: datetime) -> None:
@@ -121,6 +156,67 @@ def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: 
         group by all
         order by rows desc
         """
+    )
+
+
+def _write_health(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
+    """The refresh history, the files behind the snapshot and the checks of this refresh."""
+    con.execute(
+        f"""
+        create table main.meta_refresh_history as
+        select * from wh.{health.OPS_SCHEMA}.refresh_log
+        order by refreshed_at, load_id
+        """
+    )
+    # Every file the raw rows come from (raw.file_state), whether this refresh loaded it
+    # or it was unchanged since an earlier one, with the counts of the load that read it.
+    con.execute(
+        """
+        create table main.meta_loaded_files as
+        select
+            f.source_system,
+            f.entity,
+            f.file,
+            f.kind,
+            f.load_id,
+            f.loaded_at,
+            f.load_id = ? as loaded_this_refresh,
+            coalesce(l.rows_loaded, 0)::bigint as rows_loaded,
+            coalesce(l.rows_quarantined, 0)::bigint as rows_quarantined,
+            coalesce(l.fields_nulled, 0)::bigint as fields_nulled,
+            coalesce(l.rows_flagged, 0)::bigint as rows_flagged,
+            coalesce(l.duplicates, 0)::bigint as duplicates
+        from wh.raw.file_state as f
+        left join wh.raw.load_log as l on l.load_id = f.load_id and l.file = f.file
+        order by f.source_system, f.entity, f.position
+        """,
+        [load_id],
+    )
+    # A file's validation warns when any row was quarantined, had a field nulled or was
+    # flagged; its failing rows are the records not loaded or loaded with a warning.
+    con.execute(
+        f"""
+        create table main.meta_check_results as
+        select check_type, check_name, target, status, failing_rows::bigint as failing_rows
+        from (
+            select ? as check_type, test_name, model, status, failing_rows
+            from wh.{health.OPS_SCHEMA}.dbt_test_results
+            where load_id = ?
+            union all
+            select
+                ? as check_type,
+                ? as check_name,
+                file as target,
+                case
+                    when rows_quarantined + fields_nulled + rows_flagged > 0 then 'warn'
+                    else 'pass'
+                end as status,
+                rows_quarantined + rows_flagged as failing_rows
+            from main.meta_loaded_files
+        ) as checks (check_type, check_name, target, status, failing_rows)
+        order by check_type, check_name, target
+        """,
+        [DBT_TEST, load_id, VALIDATION, VALIDATION_CHECK],
     )
 
 

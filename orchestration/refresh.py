@@ -46,6 +46,7 @@ class RefreshSummary:
     checks_failed: list[str] = field(default_factory=list)
     checks_warned: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    failed_step: str | None = None  # the first step that failed
     published: bool = False
     as_of_date: str | None = None
     seconds: float = 0.0
@@ -120,10 +121,24 @@ def _run(
     entries = instance.all_logs(result.run_id)
     _write_run_log(log_file, entries)
     summary = summarize(entries)
+    if not summary.published:
+        _record_failure(warehouse, result.run_id, summary.failed_step)
     if salt_warning:
         summary.warnings.insert(0, salt_warning)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _record_failure(warehouse: WarehouseResource, run_id: str, step: str | None) -> None:
+    """Add the failed refresh to the warehouse's history (the next snapshot shows it)."""
+    from orchestration import health
+
+    if not warehouse.warehouse_db.exists():
+        return
+    try:
+        health.record_refresh(warehouse.warehouse_db, run_id, health.FAILED, failed_step=step)
+    except Exception as error:  # the refresh's own failure is what the summary reports
+        _progress(f"could not record the failed refresh in the history: {error}")
 
 
 def _drop_raw(warehouse: WarehouseResource) -> None:
@@ -223,6 +238,7 @@ def summarize(entries) -> RefreshSummary:
                     evaluation.description or evaluation.check_name
                 )
         elif kind == "STEP_FAILURE":
+            summary.failed_step = summary.failed_step or event.step_key
             failure = event.event_specific_data
             raised_by_step = failure.user_failure_data is not None or (
                 failure.error_source.value == "USER_CODE_ERROR"

@@ -266,3 +266,18 @@ def test_organization_values_are_the_kpi_tables_org_rows(handmade_published):
         [Q1],
     )
     assert org_values(handmade_published, "org_nps, org_nps_responses_n", Q1) == nps_all
+
+
+def test_hiring_managers_are_shown_by_their_name_in_the_users_export(handmade_published):
+    rows = query(
+        handmade_published,
+        "select user_id, source_system, display_name, is_hiring_manager from dim_users",
+    )
+    # Named as users.json names them; the hiring managers are those of the jobs' teams.
+    assert sorted(rows) == [
+        (f"{GH}901", "greenhouse", "Hal Marsh", True),
+        (f"{GH}902", "greenhouse", "Ines Duarte", True),
+        (f"{GH}903", "greenhouse", "Rae Kim", False),
+        (f"{GH}904", "greenhouse", "Omar Reyes", True),
+        (f"{GH}905", "greenhouse", "Lena Vogt", True),
+    ]

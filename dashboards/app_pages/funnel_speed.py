@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import chart_specs as specs
-from dashboards import components, notices, sidebar
+from dashboards import components, sidebar
 
 scope = sidebar.current_scope()
 
@@ -25,10 +25,11 @@ with left:
     components.chart(specs.TIME_TO_HIRE_BY_DEPARTMENT, scope, describe=False)
 with right:
     components.chart(specs.TIME_TO_FILL_BY_DEPARTMENT, scope, describe=False)
-notices.not_published(
-    "Time to hire and time to fill by candidate source",
-    "kpi_time_to_hire and kpi_time_to_fill are cut by department and ATS, not by source.",
-)
+left, right = st.columns(2)
+with left:
+    components.chart(specs.TIME_TO_HIRE_BY_SOURCE, scope, describe=False)
+with right:
+    components.chart(specs.TIME_TO_FILL_BY_SOURCE, scope, describe=False)
 
 components.chart(specs.OPEN_OPENINGS_BY_AGE, scope)
 

@@ -19,11 +19,11 @@ if not scope.has_manager:
     )
     st.stop()
 
-st.caption(f"{scope.hiring_manager} · {scope.quarter_name} · beside the organization's values")
+st.caption(f"{scope.manager} · {scope.quarter_name} · beside the organization's values")
 impact = data.fetch(queries.manager_impact, scope)
 if impact.empty:
     st.info(
-        f"**{scope.hiring_manager}** has no hire or practice event in {scope.quarter_name}.",
+        f"**{scope.manager}** has no hire or practice event in {scope.quarter_name}.",
         icon=":material/info:",
     )
 else:

@@ -8,7 +8,9 @@ not in every refresh, where they took a fifth of dbt's time.
 
 dbt's per-run output (compiled SQL, run_results.json, its log: ~13 MB a run)
 goes to `WAREHOUSE/.dbt/target/<run>` and is removed once the failure report
-has read it; a folder left by a killed run goes at the start of the next.
+has read it and the test results are in `ops.dbt_test_results` (names, statuses
+and counts, for the published snapshot); a folder left by a killed run goes at
+the start of the next.
 """
 
 import json
@@ -20,6 +22,7 @@ from dagster import AssetExecutionContext, Failure, MetadataValue
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.engine import copy_spark_marts, current_engine, metastore_busy, spark_dir
+from orchestration.health import record_dbt_tests
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import HiringDbtTranslator, dbt_project, point_dbt_at
@@ -54,6 +57,7 @@ def hiring_dbt_models(
                 report(context, f"  dbt: {_counts(seen)}")
             yield event
         report(context, f"  dbt done: {_counts(seen)}")
+        record_dbt_tests(warehouse.warehouse_db, context.run_id, target)
         if not invocation.is_successful():
             failures = describe_failures(target, warehouse.warehouse_db)
             if current_engine() == "spark" and _metastore_busy(target):
