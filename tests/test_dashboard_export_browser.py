@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Download, Page
 from pptx import Presentation
 
+from dashboards import deck
 from tests import test_dashboard_browser as browser
 from tests.test_export import png_size
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 dashboard_url = browser.dashboard_url
 page = browser.page
 
-RENDER_MS = 120_000  # the first image starts the server's browser; a deck renders seven charts
+RENDER_MS = 120_000  # the first image starts the server's browser; a deck renders nine charts
 
 
 def download(page: Page, scope: str, label: str) -> Download:
@@ -53,12 +54,12 @@ def test_export_deck_returns_a_pptx_for_the_current_filters(dashboard_url: str, 
     page.goto(f"{dashboard_url}/funnel?department=Sales")
     browser.wait_for_charts(page, 2)
 
-    deck = download(page, '[data-testid="stSidebar"]', "Export deck")
-    assert deck.suggested_filename == "hiring-review-2026Q4.pptx"
-    data = Path(deck.path()).read_bytes()
+    exported = download(page, '[data-testid="stSidebar"]', "Export deck")
+    assert exported.suggested_filename == "hiring-review-2026Q4.pptx"
+    data = Path(exported.path()).read_bytes()
     assert data[:2] == b"PK"  # a PPTX is a zip
     slides = list(Presentation(io.BytesIO(data)).slides)
-    assert len(slides) == 9
+    assert len(slides) == 1 + len(deck.HEADLINE_CHARTS) + 1  # title, charts, appendix
     assert slides[0].shapes.title.text == "Hiring review · Q4 2026"
     subtitle = slides[0].placeholders[1].text_frame.text
     assert "Sales" in subtitle.splitlines()
