@@ -26,6 +26,8 @@ FLOAT_REL_TOL = 1e-9
 RUN_COLUMNS = {
     "meta_snapshot": {"published_at", "load_id"},
     "meta_quarantine_summary": {"last_seen_at"},
+    "meta_loaded_files": {"load_id", "loaded_at"},
+    "meta_refresh_history": {"load_id", "refreshed_at"},
 }
 
 
