@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from orchestration.engine import ENGINE_ENV, ENGINES
-from orchestration.resources import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
+from orchestration.locations import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
 
 DEFAULT_PORT = 8501
 EXIT_BUSY = 3
@@ -122,6 +122,11 @@ def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> Non
     help="Drop the raw layer first and load every export file again: the export alone decides.",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Run every step even when the export, the project and the options did not change.",
+)
+@click.option(
     "--wait",
     is_flag=True,
     help="When another refresh holds the warehouse, wait for it instead of exiting with 3.",
@@ -140,6 +145,7 @@ def refresh(
     warehouse_dir: Path,
     as_of: str | None,
     rebuild: bool,
+    force: bool,
     wait: bool,
     engine: str,
 ) -> None:
@@ -149,15 +155,18 @@ def refresh(
     WAREHOUSE/logs/refresh-<UTC time>.log (the newest 10 are kept; logs/refresh.log
     points to the newest).
 
+    A refresh whose export, project and options are those of the last published
+    one stops at once and says "Nothing changed" (see --force).
+
     \b
     Exit codes:
-      0  the new data was published
+      0  the new data was published, or nothing changed since the last refresh
       1  the refresh failed, naming what failed; the published snapshot is untouched
       2  wrong usage (bad option, missing export folder)
       3  another refresh holds the warehouse (its PID is named); see --wait
     """
     os.environ[ENGINE_ENV] = engine  # dbt's profile and every step read it
-    sys.exit(_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, wait=wait))
+    sys.exit(_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, force=force, wait=wait))
 
 
 def _refresh(
@@ -166,6 +175,7 @@ def _refresh(
     as_of: str | None,
     *,
     rebuild: bool = False,
+    force: bool = False,
     wait: bool = False,
 ) -> int:
     from orchestration.engine import current_engine
@@ -181,7 +191,9 @@ def _refresh(
         + (" (rebuilding the raw layer)" if rebuild else "")
     )
     try:
-        summary = run_refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, wait=wait)
+        summary = run_refresh(
+            exports_dir, warehouse_dir, as_of, rebuild=rebuild, force=force, wait=wait
+        )
     except WarehouseBusy as busy:
         click.echo(f"Refresh refused: {busy}.", err=True)
         return EXIT_BUSY
@@ -191,7 +203,7 @@ def _refresh(
         click.echo(f"Refresh FAILED: nothing was published. {describe_exception(exc)}", err=True)
         return 1
     click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
-    return 0 if summary.published else 1
+    return 0 if summary.published or summary.nothing_changed else 1
 
 
 @main.command()

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # imported where used: the CLI reads ENGINES and must start fast
+    import duckdb
 
 ENGINE_ENV = "HIRING_ENGINE"
 ENGINES = ("duckdb", "spark")
@@ -93,6 +95,8 @@ def copy_spark_marts(warehouse_db: Path, warehouse_dir: Path) -> dict[str, int]:
         raise RuntimeError(
             f"Spark built no marts under {spark_tables_dir(warehouse_dir)}: nothing to publish"
         )
+    import duckdb
+
     con = duckdb.connect(str(warehouse_db))
     try:
         con.execute("set TimeZone = 'UTC'")

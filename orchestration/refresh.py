@@ -20,10 +20,15 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from orchestration import fingerprint
 from orchestration.errors import describe_error_info
+from orchestration.locations import PUBLISHED_FILE
 from orchestration.lock import warehouse_lock
-from orchestration.resources import PUBLISHED_FILE, WarehouseResource
+
+if TYPE_CHECKING:  # Dagster is imported only when a refresh has work to do
+    from orchestration.resources import WarehouseResource
 
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 LOGS_KEPT = 10
@@ -48,6 +53,8 @@ class RefreshSummary:
     failures: list[str] = field(default_factory=list)
     failed_step: str | None = None  # the first step that failed
     published: bool = False
+    nothing_changed: bool = False  # same export, project and options: nothing was run
+    last_refresh_at: str | None = None  # when nothing changed: the refresh that published
     as_of_date: str | None = None
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
@@ -61,14 +68,30 @@ def run_refresh(
     *,
     rebuild: bool = False,
     wait: bool = False,
+    force: bool = False,
 ) -> RefreshSummary:
-    """Refresh under the warehouse lock; raises `WarehouseBusy` when another holds it."""
+    """Refresh under the warehouse lock; raises `WarehouseBusy` when another holds it.
+
+    When the export, the project and the options are those of the last published
+    refresh, nothing runs (`nothing_changed`) unless `force` or `rebuild` is set.
+    """
+    started = time.perf_counter()
     warehouse_dir.mkdir(parents=True, exist_ok=True)
 
     def on_wait(pid: str) -> None:
         _progress(f"waiting: another refresh (PID {pid}) holds {warehouse_dir}")
 
     with warehouse_lock(warehouse_dir, wait=wait, on_wait=on_wait):
+        inputs = _inputs(exports_dir, as_of)
+        last = None if force or rebuild else fingerprint.unchanged_since(warehouse_dir, inputs)
+        if last is not None:
+            return RefreshSummary(
+                nothing_changed=True,
+                last_refresh_at=last.finished_at,
+                as_of_date=last.as_of_date,
+                files_unchanged=last.files,
+                seconds=time.perf_counter() - started,
+            )
         log_path = new_run_log(warehouse_dir.resolve() / "logs")
         with log_path.open("a") as log_file, _progress_to(log_file):
             try:
@@ -79,7 +102,18 @@ def run_refresh(
             summary.log_path = log_path
             log_file.write(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
             log_file.write("\n")
+        if summary.published:
+            finished = datetime.now(UTC).isoformat(timespec="seconds")
+            files = len(fingerprint.export_files(exports_dir))
+            fingerprint.record(warehouse_dir, inputs, finished, summary.as_of_date, files)
     return summary
+
+
+def _inputs(exports_dir: Path, as_of: str | None) -> fingerprint.Inputs:
+    from orchestration.engine import current_engine
+    from orchestration.ingest import pii
+
+    return fingerprint.Inputs.of(exports_dir, as_of, current_engine(), pii.salt())
 
 
 def _run(
@@ -87,6 +121,7 @@ def _run(
 ) -> RefreshSummary:
     from dagster import DagsterInstance, materialize
 
+    from orchestration.resources import WarehouseResource
     from orchestration.transform import ensure_manifest
 
     started = time.perf_counter()
@@ -328,6 +363,13 @@ def show_progress(stream=sys.stderr) -> None:
 
 
 def format_summary(summary: RefreshSummary, published_db: Path) -> str:
+    if summary.nothing_changed:
+        return (
+            f"Nothing changed since the refresh of {summary.last_refresh_at}: the"
+            f" {summary.files_unchanged} export files, the project and the options are the same.\n"
+            f"{published_db} (as of {summary.as_of_date}) is kept as it is;"
+            " `hiring refresh --force` runs every step anyway."
+        )
     lines = [
         "",
         "Refresh summary",

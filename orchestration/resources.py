@@ -15,17 +15,15 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 
 from orchestration.ingest import pii
+from orchestration.locations import (  # noqa: F401  (re-exported: older imports)
+    DBT_DIR,
+    DEFAULT_EXPORTS,
+    DEFAULT_WAREHOUSE,
+    PROJECT_ROOT,
+    PUBLISHED_FILE,
+    WAREHOUSE_FILE,
+)
 from orchestration.lock import warehouse_lock
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EXPORTS = PROJECT_ROOT / "seeds" / "demo"
-DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
-
-WAREHOUSE_FILE = "warehouse.duckdb"
-PUBLISHED_FILE = "published.duckdb"
-DBT_DIR = ".dbt"  # dbt's per-run output and logs, inside the warehouse folder
-
-# The generator writes this file into every synthetic export it creates.
 
 
 class WarehouseResource(ConfigurableResource):

@@ -4,22 +4,10 @@ The cursor is a fingerprint of the folder (path, size and mtime of every file);
 a change requests one refresh run. Off by default: turn it on in the UI.
 """
 
-import hashlib
-from pathlib import Path
-
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
+from orchestration.fingerprint import export_fingerprint
 from orchestration.resources import WarehouseResource
-
-
-def export_fingerprint(exports_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in exports_dir.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(
-            f"{path.relative_to(exports_dir)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode()
-        )
-    return digest.hexdigest()
 
 
 @sensor(

@@ -92,15 +92,43 @@ def test_second_refresh_of_the_same_export_changes_nothing(handmade_copy, tmp_pa
     warehouse = tmp_path / "wh"
     first = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
     assert first.returncode == 0, first.stdout + first.stderr
-    before = query(warehouse / "published.duckdb", "select * from fct_applications order by all")
+    published = warehouse / "published.duckdb"
+    before = digest(published), published.stat().st_mtime_ns
+    rows = query(published, "select * from fct_applications order by all")
+    logs = sorted((warehouse / "logs").glob("refresh-*.log"))
+
     second = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "rows loaded       0" in second.stdout
-    assert "files loaded      0  (20 unchanged, 2 optional files absent)" in second.stdout
-    assert (
-        query(warehouse / "published.duckdb", "select * from fct_applications order by all")
-        == before
-    )
+    assert "Nothing changed since the refresh of " in second.stdout
+    assert "the 21 export files, the project and the options are the same" in second.stdout
+    assert f"{published} (as of {HANDMADE_AS_OF}) is kept as it is" in second.stdout
+    assert "dbt" not in second.stderr  # stopped before any step
+    assert (digest(published), published.stat().st_mtime_ns) == before
+    assert sorted((warehouse / "logs").glob("refresh-*.log")) == logs
+
+    forced = run_hiring(
+        "refresh", "--exports", str(handmade_copy), "--warehouse", str(warehouse),
+        "--as-of", HANDMADE_AS_OF, "--force",
+    )  # fmt: skip
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "rows loaded       0" in forced.stdout
+    assert "files loaded      0  (20 unchanged, 2 optional files absent)" in forced.stdout
+    assert query(published, "select * from fct_applications order by all") == rows
+
+
+def test_a_changed_option_or_export_file_refreshes_again(handmade_copy, tmp_path):
+    warehouse = tmp_path / "wh"
+    assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0
+    other_day = refresh(handmade_copy, warehouse, "2026-03-30")
+    assert other_day.returncode == 0, other_day.stdout + other_day.stderr
+    assert "Published " in other_day.stdout
+    assert "(as of 2026-03-30)" in other_day.stdout
+
+    jobs = handmade_copy / "greenhouse" / "jobs.json"
+    os.utime(jobs, ns=(jobs.stat().st_atime_ns, jobs.stat().st_mtime_ns + 10**9))  # a new copy
+    copied = refresh(handmade_copy, warehouse, "2026-03-30")
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    assert "files loaded      0  (20 unchanged, 2 optional files absent)" in copied.stdout
 
 
 def test_unreadable_file_fails_before_dbt_and_keeps_the_snapshot(handmade_copy, tmp_path):
@@ -334,7 +362,10 @@ def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
     first = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
     assert first.returncode == 0, first.stdout + first.stderr
     size = project_size()
-    second = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
+    second = run_hiring(
+        "refresh", "--exports", str(handmade_copy), "--warehouse", str(warehouse),
+        "--as-of", HANDMADE_AS_OF, "--force",
+    )  # fmt: skip
     assert second.returncode == 0, second.stdout + second.stderr
 
     assert project_size() == size

@@ -1,0 +1,112 @@
+"""What makes a refresh "nothing changed": every input it depends on, and the snapshot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from orchestration import fingerprint
+from orchestration.fingerprint import Inputs
+
+
+@pytest.fixture
+def export(tmp_path) -> Path:
+    root = tmp_path / "export"
+    (root / "greenhouse").mkdir(parents=True)
+    (root / "greenhouse" / "jobs.json").write_text("[]")
+    (root / "people.csv").write_text("a,b\n")
+    return root
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Path:
+    root = tmp_path / "wh"
+    root.mkdir()
+    (root / "published.duckdb").write_bytes(b"snapshot")
+    return root
+
+
+def inputs(export: Path, as_of=None, engine="duckdb", salt="s") -> Inputs:
+    return Inputs.of(export, as_of, engine, salt)
+
+
+def recorded(warehouse: Path, export: Path) -> Inputs:
+    first = inputs(export)
+    fingerprint.record(warehouse, first, "2026-11-26T10:00:00+00:00", "2026-11-20", 2)
+    return first
+
+
+def test_the_same_inputs_and_snapshot_are_unchanged(warehouse, export):
+    recorded(warehouse, export)
+    last = fingerprint.unchanged_since(warehouse, inputs(export))
+    assert last == fingerprint.LastRefresh("2026-11-26T10:00:00+00:00", "2026-11-20", 2)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"as_of": "2026-01-01"},
+        {"engine": "spark"},
+        {"salt": "a new secret"},
+    ],
+)
+def test_another_option_is_a_change(warehouse, export, other):
+    recorded(warehouse, export)
+    assert fingerprint.unchanged_since(warehouse, inputs(export, **other)) is None
+
+
+def test_a_touched_added_or_removed_export_file_is_a_change(warehouse, export):
+    recorded(warehouse, export)
+    jobs = export / "greenhouse" / "jobs.json"
+    stat = jobs.stat()
+    os.utime(jobs, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+    recorded(warehouse, export)
+    (export / "greenhouse" / "offers.json").write_text("[]")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+    recorded(warehouse, export)
+    (export / "people.csv").unlink()
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_hidden_files_in_the_export_are_not_a_change(warehouse, export):
+    recorded(warehouse, export)
+    (export / ".DS_Store").write_bytes(b"finder")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is not None
+
+
+def test_a_replaced_or_removed_snapshot_is_a_change(warehouse, export):
+    recorded(warehouse, export)
+    (warehouse / "published.duckdb").write_bytes(b"another snapshot")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+    recorded(warehouse, export)
+    (warehouse / "published.duckdb").unlink()
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_a_changed_project_file_is_a_change(warehouse, export, monkeypatch, tmp_path):
+    project = tmp_path / "project"
+    (project / "dbt_project" / "models").mkdir(parents=True)
+    model = project / "dbt_project" / "models" / "m.sql"
+    model.write_text("select 1")
+    monkeypatch.setattr(fingerprint, "PROJECT_ROOT", project)
+    recorded(warehouse, export)
+    model.write_text("select 2 as changed")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_no_or_unreadable_state_is_a_change(warehouse, export):
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+    (warehouse / fingerprint.STATE_FILE).write_text("{not json")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_the_state_holds_hashes_only(warehouse, export):
+    recorded(warehouse, export)
+    text = (warehouse / fingerprint.STATE_FILE).read_text()
+    assert str(export) not in text and "jobs.json" not in text and '"s"' not in text
