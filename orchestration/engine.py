@@ -12,6 +12,7 @@ published snapshot.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,4 +137,50 @@ def _replace_schema(
 
 
 def metastore_busy(text: str) -> bool:
+    """Whether a Spark log says another JVM holds the embedded metastore."""
     return any(marker in text for marker in METASTORE_BUSY_MARKERS)
+
+
+def metastore_busy_message(warehouse_dir: Path, pid: int | None = None) -> str:
+    who = f" (PID {pid})" if pid else ""
+    return (
+        f"Spark's metastore in {spark_dir(warehouse_dir)} is held by another Java process{who},"
+        " a dbt or pyspark session on this warehouse: its embedded metastore admits one at a"
+        " time. Stop that process, then refresh again."
+    )
+
+
+def metastore_holder(warehouse_dir: Path) -> int | None:
+    """The PID holding the embedded metastore (0 if it cannot be told), None when it is free.
+
+    Derby holds a POSIX lock on `metastore_db/dbex.lck` while a JVM has it open.
+    Testing that lock takes milliseconds; finding out from Spark takes minutes,
+    as the metastore client retries before it gives up.
+    """
+    lock = spark_dir(warehouse_dir) / "metastore_db" / "dbex.lck"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:  # no metastore yet, or not ours to open: Spark will say
+        return None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return _lock_owner(os.fstat(fd).st_ino)
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _lock_owner(inode: int) -> int:
+    """The PID of a POSIX lock on the file with this inode, from /proc/locks (0: unknown)."""
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return 0
+    for line in lines:
+        parts = line.split()  # 1: POSIX ADVISORY WRITE <pid> <maj:min:inode> <start> <end>
+        if len(parts) >= 6 and parts[1] == "POSIX" and parts[5].rsplit(":", 1)[-1] == str(inode):
+            return int(parts[4])
+    return 0

@@ -7,6 +7,8 @@ value and type (tests/test_spark_parity.py checks the whole round trip).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import duckdb
@@ -19,6 +21,7 @@ from orchestration.engine import (
     current_engine,
     export_raw_table,
     metastore_busy,
+    metastore_holder,
     raw_parquet_dir,
     spark_tables_dir,
 )
@@ -109,3 +112,32 @@ def test_no_spark_marts_is_an_error_not_an_empty_publish(tmp_path):
 def test_a_metastore_held_by_another_jvm_is_recognized():
     assert metastore_busy("ERROR XSDB6: Another instance of Derby may have already booted")
     assert not metastore_busy("AnalysisException: Table or view not found")
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_process_holding_the_metastore_lock_is_named(tmp_path):
+    warehouse = tmp_path / "wh"
+    assert metastore_holder(warehouse) is None  # no metastore yet
+    lock = spark_tables_dir(warehouse).parent / "metastore_db" / "dbex.lck"
+    lock.parent.mkdir(parents=True)
+    lock.write_text("lock")
+    assert metastore_holder(warehouse) is None  # left by a JVM that ended: free
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert metastore_holder(warehouse) == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+    assert metastore_holder(warehouse) is None

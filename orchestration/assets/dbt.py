@@ -21,7 +21,13 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Failure, MetadataValue
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.engine import copy_spark_marts, current_engine, metastore_busy, spark_dir
+from orchestration.engine import (
+    copy_spark_marts,
+    current_engine,
+    metastore_busy,
+    metastore_busy_message,
+    metastore_holder,
+)
 from orchestration.health import record_dbt_tests
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
@@ -43,6 +49,9 @@ def hiring_dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     if warehouse.as_of:
         args += ["--vars", json.dumps({"as_of": warehouse.as_of})]
+    warehouse_dir = Path(warehouse.warehouse_dir)
+    if current_engine() == "spark" and (pid := metastore_holder(warehouse_dir)) is not None:
+        raise Failure(description=metastore_busy_message(warehouse_dir, pid))
     point_dbt_at(warehouse.warehouse_db)
     runs = warehouse.dbt_dir / "target"
     _remove_children(runs)  # left by a killed run; we hold the lock, nobody uses them
@@ -61,27 +70,18 @@ def hiring_dbt_models(
         if not invocation.is_successful():
             failures = describe_failures(target, warehouse.warehouse_db)
             if current_engine() == "spark" and _metastore_busy(target):
-                failures.insert(
-                    0, METASTORE_BUSY_MESSAGE.format(spark_dir(warehouse.warehouse_db.parent))
-                )
+                failures.insert(0, metastore_busy_message(warehouse_dir))
             raise Failure(
                 description="dbt build failed:\n" + "\n".join(failures),
                 metadata={"failures": MetadataValue.md("\n".join(f"- {f}" for f in failures))},
             )
         if current_engine() == "spark":
-            tables = copy_spark_marts(warehouse.warehouse_db, Path(warehouse.warehouse_dir))
+            tables = copy_spark_marts(warehouse.warehouse_db, warehouse_dir)
             report(
                 context, f"  copied {len(tables)} Spark marts into {warehouse.warehouse_db.name}"
             )
     finally:
         shutil.rmtree(target, ignore_errors=True)
-
-
-METASTORE_BUSY_MESSAGE = (
-    "Spark's metastore in {} is held by another Java process (a dbt or pyspark session"
-    " on this warehouse): its embedded metastore admits one at a time. Stop that process,"
-    " then refresh again."
-)
 
 
 def _metastore_busy(target: Path) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ NULLED = "nulled"  # an optional field failed: stored as null, the record is loa
 FLAGGED = "flagged"  # loaded as is, with a warning (a rule real data can break)
 
 # Great Expectations imports pyspark when it is installed (the Spark engine's dbt
-# runs it in its own process), and pyspark warns that it does not fully support
-# pandas 3: a warning about Spark DataFrames this process never makes.
+# runs it in its own process). `_import_gx` keeps it out; where pyspark was
+# already imported, its warning about pandas 3 concerns Spark DataFrames this
+# module never makes.
 warnings.filterwarnings(
     "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
 )
@@ -321,10 +323,29 @@ def _show(v, f: Field | None = None) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _import_gx():
+    """Great Expectations (a slow import: only where validation runs), without pyspark.
+
+    GX imports pyspark when it is installed, to offer Spark datasources; we
+    validate pandas frames, and importing pyspark cost every refresh about a
+    second. A None entry in sys.modules makes that import fail as if pyspark were
+    absent; it is removed right after, so code that does need pyspark can load it.
+    """
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    blocked = "pyspark" not in sys.modules
+    if blocked:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]
+    try:
+        import great_expectations as gx
+    finally:
+        if blocked:
+            del sys.modules["pyspark"]
+    return gx
+
+
 @cache
 def _batch_definition():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx  # slow import (~4 s): only where validation runs
+    gx = _import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -334,9 +355,8 @@ def _batch_definition():
 
 
 def _run_suite(spec: EntitySpec, check: pd.DataFrame, raw: pd.DataFrame) -> list[Problem]:
-    import great_expectations as gx
-
     batch_definition = _batch_definition()  # creates the GX context the suite needs
+    gx = _import_gx()
     rules = _rules(spec)
     suite = gx.ExpectationSuite(name=f"{spec.source}.{spec.name}")
     for rule in rules:
