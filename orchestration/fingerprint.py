@@ -7,11 +7,11 @@ fingerprint beside the published snapshot; the next refresh with the same
 fingerprint has nothing to do and stops in well under a second, before Dagster,
 dbt or the warehouse are even opened.
 
-Files are compared by path, size and modification time (as make and rsync do):
-a file copied over with new times counts as changed, and the full refresh that
-follows loads nothing from it (ingest compares contents) but rebuilds the marts.
-The published snapshot's own size and time are part of it, so a snapshot that
-was replaced or removed since is always rebuilt.
+Export files are compared by path, size and modification time (as make and
+rsync do); a file whose time changed but whose size did not is then compared by
+content (SHA-256), so an export copied back or downloaded again with the same
+bytes is still "nothing changed". The published snapshot's own size and time
+are part of it, so a snapshot that was replaced or removed since is rebuilt.
 
 Light on purpose: standard library only.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 from orchestration.locations import PROJECT_ROOT, PUBLISHED_FILE
 
 STATE_FILE = ".last-refresh.json"  # inside the warehouse folder
-VERSION = 1  # bump when what the fingerprint covers changes
+VERSION = 2  # bump when what the fingerprint covers changes
 
 # What the warehouse is built from, besides the export: a change here rebuilds.
 PROJECT_INPUTS = (
@@ -86,13 +86,22 @@ def _published_stamp(warehouse_dir: Path) -> str | None:
     return f"{stat.st_size}|{stat.st_mtime_ns}"
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class Inputs:
-    """Everything a refresh's result depends on, as hashes (no names, no salt)."""
+    """Everything a refresh's result depends on: export file stats, and hashes of the rest."""
 
-    exports: str
+    exports_dir: Path
+    files: dict[str, tuple[int, int]]  # export path -> (size, mtime_ns)
     project: str
-    options: str
+    options: str  # as-of, engine, export folder, salt: hashed together (no salt stored)
 
     @classmethod
     def of(cls, exports_dir: Path, as_of: str | None, engine: str, salt: str) -> Inputs:
@@ -106,11 +115,32 @@ class Inputs:
             },
             sort_keys=True,
         )
+        files = {}
+        for path in export_files(exports_dir):
+            stat = path.stat()
+            files[path.relative_to(exports_dir).as_posix()] = (stat.st_size, stat.st_mtime_ns)
         return cls(
-            exports=export_fingerprint(exports_dir),
+            exports_dir=exports_dir,
+            files=files,
             project=project_fingerprint(),
             options=hashlib.sha256(options.encode()).hexdigest(),
         )
+
+    def content_hashes(self, known: dict[str, list]) -> dict[str, list]:
+        """[size, mtime_ns, sha256] per file; the hash is reused where size and time match."""
+        hashes = {}
+        for name, (size, mtime) in self.files.items():
+            before = known.get(name)
+            if before and before[:2] == [size, mtime]:
+                hashes[name] = before
+            else:
+                path = self.exports_dir / name
+                digest = _sha256(path)
+                stat = path.stat()
+                # changed since the refresh read it: the snapshot holds older bytes
+                same = (stat.st_size, stat.st_mtime_ns) == (size, mtime)
+                hashes[name] = [size, mtime, digest if same else "changed during the refresh"]
+        return hashes
 
 
 @dataclass(frozen=True)
@@ -120,32 +150,60 @@ class LastRefresh:
     files: int
 
 
-def unchanged_since(warehouse_dir: Path, inputs: Inputs) -> LastRefresh | None:
-    """The last published refresh, when it was made from exactly these inputs."""
+def _read_state(warehouse_dir: Path) -> dict:
     try:
         state = json.loads((warehouse_dir / STATE_FILE).read_text())
     except (OSError, ValueError):
-        return None
-    if state.get("version") != VERSION:
-        return None
-    if state.get("inputs") != inputs.__dict__:
+        return {}
+    return state if isinstance(state, dict) and state.get("version") == VERSION else {}
+
+
+def _same_files(inputs: Inputs, known: dict[str, list]) -> bool:
+    if set(known) != set(inputs.files):
+        return False
+    for name, (size, mtime) in inputs.files.items():
+        before = known[name]
+        if before[0] != size:
+            return False
+        if before[1] != mtime and _sha256(inputs.exports_dir / name) != before[2]:
+            return False
+    return True
+
+
+def unchanged_since(warehouse_dir: Path, inputs: Inputs) -> LastRefresh | None:
+    """The last published refresh, when it was made from exactly these inputs.
+
+    When only files' times moved, the state takes the new times, so the next
+    check compares no content.
+    """
+    state = _read_state(warehouse_dir)
+    if (
+        not state
+        or state.get("project") != inputs.project
+        or state.get("options") != inputs.options
+    ):
         return None
     if state.get("published") != _published_stamp(warehouse_dir):
         return None
-    return LastRefresh(state["finished_at"], state.get("as_of_date"), state.get("files", 0))
+    known = state.get("files") or {}
+    if not _same_files(inputs, known):
+        return None
+    last = LastRefresh(state["finished_at"], state.get("as_of_date"), len(known))
+    if any(known[name][:2] != list(stat) for name, stat in inputs.files.items()):
+        record(warehouse_dir, inputs, last.finished_at, last.as_of_date)
+    return last
 
 
-def record(
-    warehouse_dir: Path, inputs: Inputs, finished_at: str, as_of_date: str | None, files: int
-) -> None:
+def record(warehouse_dir: Path, inputs: Inputs, finished_at: str, as_of_date: str | None) -> None:
     """After a publish: what the snapshot was built from (written atomically)."""
     state = {
         "version": VERSION,
-        "inputs": inputs.__dict__,
+        "project": inputs.project,
+        "options": inputs.options,
+        "files": inputs.content_hashes(_read_state(warehouse_dir).get("files") or {}),
         "published": _published_stamp(warehouse_dir),
         "finished_at": finished_at,
         "as_of_date": as_of_date,
-        "files": files,
     }
     path = warehouse_dir / STATE_FILE
     partial = path.with_name(path.name + ".partial")

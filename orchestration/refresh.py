@@ -104,8 +104,7 @@ def run_refresh(
             log_file.write("\n")
         if summary.published:
             finished = datetime.now(UTC).isoformat(timespec="seconds")
-            files = len(fingerprint.export_files(exports_dir))
-            fingerprint.record(warehouse_dir, inputs, finished, summary.as_of_date, files)
+            fingerprint.record(warehouse_dir, inputs, finished, summary.as_of_date)
     return summary
 
 

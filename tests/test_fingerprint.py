@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -34,7 +36,7 @@ def inputs(export: Path, as_of=None, engine="duckdb", salt="s") -> Inputs:
 
 def recorded(warehouse: Path, export: Path) -> Inputs:
     first = inputs(export)
-    fingerprint.record(warehouse, first, "2026-11-26T10:00:00+00:00", "2026-11-20", 2)
+    fingerprint.record(warehouse, first, "2026-11-26T10:00:00+00:00", "2026-11-20")
     return first
 
 
@@ -42,6 +44,8 @@ def test_the_same_inputs_and_snapshot_are_unchanged(warehouse, export):
     recorded(warehouse, export)
     last = fingerprint.unchanged_since(warehouse, inputs(export))
     assert last == fingerprint.LastRefresh("2026-11-26T10:00:00+00:00", "2026-11-20", 2)
+    state = json.loads((warehouse / fingerprint.STATE_FILE).read_text())
+    assert state["files"]["people.csv"][2] == hashlib.sha256(b"a,b\n").hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -57,11 +61,20 @@ def test_another_option_is_a_change(warehouse, export, other):
     assert fingerprint.unchanged_since(warehouse, inputs(export, **other)) is None
 
 
-def test_a_touched_added_or_removed_export_file_is_a_change(warehouse, export):
+def touch(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+def test_an_edited_added_or_removed_export_file_is_a_change(warehouse, export):
     recorded(warehouse, export)
     jobs = export / "greenhouse" / "jobs.json"
-    stat = jobs.stat()
-    os.utime(jobs, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    jobs.write_text("[1]")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+    recorded(warehouse, export)
+    jobs.write_text("[2]")  # same size, new bytes
+    touch(jobs)
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
 
     recorded(warehouse, export)
@@ -71,6 +84,19 @@ def test_a_touched_added_or_removed_export_file_is_a_change(warehouse, export):
     recorded(warehouse, export)
     (export / "people.csv").unlink()
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_the_same_bytes_with_new_times_are_unchanged_and_compared_once(
+    warehouse, export, monkeypatch
+):
+    recorded(warehouse, export)
+    touch(export / "people.csv")  # copied back, downloaded again
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is not None
+
+    hashed = []
+    monkeypatch.setattr(fingerprint, "_sha256", lambda path: hashed.append(path) or "")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is not None
+    assert hashed == []  # the state took the new times
 
 
 def test_hidden_files_in_the_export_are_not_a_change(warehouse, export):
@@ -109,4 +135,13 @@ def test_no_or_unreadable_state_is_a_change(warehouse, export):
 def test_the_state_holds_hashes_only(warehouse, export):
     recorded(warehouse, export)
     text = (warehouse / fingerprint.STATE_FILE).read_text()
-    assert str(export) not in text and "jobs.json" not in text and '"s"' not in text
+    assert str(export) not in text and '"s"' not in text  # file names, sizes, hashes
+
+
+def test_a_file_changed_during_the_refresh_is_compared_again_next_time(warehouse, export):
+    before = inputs(export)  # what the refresh read
+    people = export / "people.csv"
+    people.write_text("a,c\n")  # same size, edited while the refresh ran
+    touch(people)
+    fingerprint.record(warehouse, before, "2026-11-26T10:00:00+00:00", "2026-11-20")
+    assert fingerprint.unchanged_since(warehouse, inputs(export)) is None

@@ -116,7 +116,7 @@ def test_second_refresh_of_the_same_export_changes_nothing(handmade_copy, tmp_pa
     assert query(published, "select * from fct_applications order by all") == rows
 
 
-def test_a_changed_option_or_export_file_refreshes_again(handmade_copy, tmp_path):
+def test_a_changed_option_or_export_file_refreshes_again_copied_bytes_do_not(handmade_copy, tmp_path):
     warehouse = tmp_path / "wh"
     assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0
     other_day = refresh(handmade_copy, warehouse, "2026-03-30")
@@ -128,7 +128,12 @@ def test_a_changed_option_or_export_file_refreshes_again(handmade_copy, tmp_path
     os.utime(jobs, ns=(jobs.stat().st_atime_ns, jobs.stat().st_mtime_ns + 10**9))  # a new copy
     copied = refresh(handmade_copy, warehouse, "2026-03-30")
     assert copied.returncode == 0, copied.stdout + copied.stderr
-    assert "files loaded      0  (20 unchanged, 2 optional files absent)" in copied.stdout
+    assert "Nothing changed since the refresh of " in copied.stdout  # the same bytes
+
+    jobs.write_text(jobs.read_text().replace('Backend Engineer"', 'Backend Engineer II"', 1))
+    edited = refresh(handmade_copy, warehouse, "2026-03-30")
+    assert edited.returncode == 0, edited.stdout + edited.stderr
+    assert "files loaded      1  (19 unchanged, 2 optional files absent)" in edited.stdout
 
 
 def test_unreadable_file_fails_before_dbt_and_keeps_the_snapshot(handmade_copy, tmp_path):

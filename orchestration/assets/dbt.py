@@ -31,7 +31,12 @@ from orchestration.engine import (
 from orchestration.health import record_dbt_tests
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
-from orchestration.transform import HiringDbtTranslator, dbt_project, point_dbt_at
+from orchestration.transform import (
+    HiringDbtTranslator,
+    dbt_project,
+    point_dbt_at,
+    seed_partial_parse,
+)
 from orchestration.transform_failures import describe_failures
 
 
@@ -58,6 +63,7 @@ def hiring_dbt_models(
     target = runs / context.run_id[:8]
     report(context, f"dbt {' '.join(args)}")
     try:
+        seed_partial_parse(target)
         invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
         seen: Counter[str] = Counter()
         for event in invocation.stream():
