@@ -116,7 +116,9 @@ def test_second_refresh_of_the_same_export_changes_nothing(handmade_copy, tmp_pa
     assert query(published, "select * from fct_applications order by all") == rows
 
 
-def test_a_changed_option_or_export_file_refreshes_again_copied_bytes_do_not(handmade_copy, tmp_path):
+def test_a_changed_option_or_export_file_refreshes_again_copied_bytes_do_not(
+    handmade_copy, tmp_path
+):
     warehouse = tmp_path / "wh"
     assert refresh(handmade_copy, warehouse, HANDMADE_AS_OF).returncode == 0
     other_day = refresh(handmade_copy, warehouse, "2026-03-30")

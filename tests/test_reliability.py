@@ -794,7 +794,8 @@ def contention(baseline, tmp_path_factory) -> Contention:
             first.wait(timeout=900)
             waiting.wait(timeout=900)  # it takes the lock next: the victim must not meet it
             waiting_done_before_kill = True
-            victim = start_refresh(export.root, warehouse, root / "victim")
+            # --force: the export did not change, and a plain refresh would stop at once
+            victim = start_refresh(export.root, warehouse, root / "victim", "--force")
             started.append(victim)
             dbt_at_kill = poll(lambda: dbt_processes_below(victim.pid), timeout=600)
         seen.update(dbt_at_kill)
@@ -806,7 +807,7 @@ def contention(baseline, tmp_path_factory) -> Contention:
         after_kill = None
         if waiting.returncode != 0 or waiting_done_before_kill:
             kill_if_alive(dbt_left)
-            after_kill = hiring_refresh(export.root, warehouse)
+            after_kill = hiring_refresh(export.root, warehouse, "--force")  # every step runs
         return Contention(
             warehouse,
             digest_before,

@@ -13,11 +13,12 @@ The Spark refresh takes minutes (a JVM, then node by node); it is marked
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.snapshot_compare import differences, tables
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -29,28 +30,6 @@ RUN_COLUMNS = {
     "meta_loaded_files": {"load_id", "loaded_at"},
     "meta_refresh_history": {"load_id", "refreshed_at"},
 }
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        "select table_name, column_name, data_type from duckdb_columns()"
-        " where schema_name = 'main' and not internal order by table_name, column_index"
-    ).fetchall()
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for table, column, kind in rows:
-        tables.setdefault(table, []).append((column, kind))
-    return tables
-
-
-def _rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[tuple]:
-    listed = ", ".join(f'"{c}"' for c in columns)
-    return con.execute(f'select {listed} from main."{table}" order by all').fetchall()
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=FLOAT_REL_TOL)
-    return a == b
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +48,7 @@ def test_spark_refresh_reports_its_engine_and_publishes(demo_refresh_spark):
 
 def test_same_tables_and_column_types(both):
     duck, spark = both
-    assert _tables(spark) == _tables(duck)
+    assert tables(spark) == tables(duck)
 
 
 def test_same_as_of_date(both):
@@ -80,17 +59,6 @@ def test_same_as_of_date(both):
 
 def test_every_published_row_is_the_same(both):
     duck, spark = both
-    tables = _tables(duck)
-    assert len(tables) > 20
-    differences = []
-    for table, columns in tables.items():
-        names = [c for c, _ in columns if c not in RUN_COLUMNS.get(table, set())]
-        expected, actual = _rows(duck, table, names), _rows(spark, table, names)
-        if len(expected) != len(actual):
-            differences.append(f"{table}: {len(actual)} rows on Spark, {len(expected)} on DuckDB")
-            continue
-        for want, got in zip(expected, actual, strict=True):
-            if not all(_same(a, b) for a, b in zip(want, got, strict=True)):
-                differences.append(f"{table}: DuckDB {want} != Spark {got}")
-                break
-    assert not differences, "\n".join(differences)
+    assert len(tables(duck)) > 20
+    found = differences(duck, spark, FLOAT_REL_TOL, skip_columns=RUN_COLUMNS)
+    assert not found, "\n".join(found)
