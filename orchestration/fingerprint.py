@@ -126,13 +126,19 @@ class Inputs:
             options=hashlib.sha256(options.encode()).hexdigest(),
         )
 
-    def content_hashes(self, known: dict[str, list]) -> dict[str, list]:
-        """[size, mtime_ns, sha256] per file; the hash is reused where size and time match."""
+    def content_hashes(self, known: dict[str, list], ingested: dict[str, str]) -> dict[str, list]:
+        """[size, mtime_ns, sha256] per file.
+
+        The hash is the last state's where size and time match, else the one ingest
+        took as it read the file (what the snapshot holds), else computed here.
+        """
         hashes = {}
         for name, (size, mtime) in self.files.items():
             before = known.get(name)
             if before and before[:2] == [size, mtime]:
                 hashes[name] = before
+            elif name in ingested:
+                hashes[name] = [size, mtime, ingested[name]]
             else:
                 path = self.exports_dir / name
                 digest = _sha256(path)
@@ -194,13 +200,24 @@ def unchanged_since(warehouse_dir: Path, inputs: Inputs) -> LastRefresh | None:
     return last
 
 
-def record(warehouse_dir: Path, inputs: Inputs, finished_at: str, as_of_date: str | None) -> None:
-    """After a publish: what the snapshot was built from (written atomically)."""
+def record(
+    warehouse_dir: Path,
+    inputs: Inputs,
+    finished_at: str,
+    as_of_date: str | None,
+    ingested: dict[str, str] | None = None,
+) -> None:
+    """After a publish: what the snapshot was built from (written atomically).
+
+    `ingested`: export path -> SHA-256 of the files ingest read, so that a large
+    export is not read a second time to hash it.
+    """
+    known = _read_state(warehouse_dir).get("files") or {}
     state = {
         "version": VERSION,
         "project": inputs.project,
         "options": inputs.options,
-        "files": inputs.content_hashes(_read_state(warehouse_dir).get("files") or {}),
+        "files": inputs.content_hashes(known, ingested or {}),
         "published": _published_stamp(warehouse_dir),
         "finished_at": finished_at,
         "as_of_date": as_of_date,

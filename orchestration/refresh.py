@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from orchestration import fingerprint
 from orchestration.errors import describe_error_info
-from orchestration.locations import PUBLISHED_FILE
+from orchestration.locations import PUBLISHED_FILE, WAREHOUSE_FILE
 from orchestration.lock import warehouse_lock
 
 if TYPE_CHECKING:  # Dagster is imported only when a refresh has work to do
@@ -103,9 +103,29 @@ def run_refresh(
             log_file.write(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
             log_file.write("\n")
         if summary.published:
-            finished = datetime.now(UTC).isoformat(timespec="seconds")
-            fingerprint.record(warehouse_dir, inputs, finished, summary.as_of_date)
+            _remember(warehouse_dir, inputs, summary)
     return summary
+
+
+def _remember(warehouse_dir: Path, inputs: fingerprint.Inputs, summary: RefreshSummary) -> None:
+    """Record what the new snapshot was built from; without it the next refresh runs in full."""
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        ingested = _ingested_hashes(warehouse_dir.resolve() / WAREHOUSE_FILE)
+        fingerprint.record(warehouse_dir, inputs, finished, summary.as_of_date, ingested)
+    except Exception as error:  # the snapshot is published; only the shortcut is lost
+        _progress(f"could not record this refresh's inputs (the next runs in full): {error}")
+
+
+def _ingested_hashes(warehouse_db: Path) -> dict[str, str]:
+    """Export path -> SHA-256 of every file the raw layer's rows come from."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse_db), read_only=True)
+    try:
+        return dict(con.execute("select file, file_hash from raw.file_state").fetchall())
+    finally:
+        con.close()
 
 
 def _inputs(exports_dir: Path, as_of: str | None) -> fingerprint.Inputs:

@@ -145,3 +145,11 @@ def test_a_file_changed_during_the_refresh_is_compared_again_next_time(warehouse
     touch(people)
     fingerprint.record(warehouse, before, "2026-11-26T10:00:00+00:00", "2026-11-20")
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
+
+
+def test_the_hashes_ingest_took_are_reused(warehouse, export, monkeypatch):
+    monkeypatch.setattr(fingerprint, "_sha256", lambda path: pytest.fail(f"hashed {path}"))
+    ingested = {"greenhouse/jobs.json": "h1", "people.csv": "h2"}
+    fingerprint.record(warehouse, inputs(export), "2026-11-26T10:00:00+00:00", None, ingested)
+    state = json.loads((warehouse / fingerprint.STATE_FILE).read_text())
+    assert {name: entry[2] for name, entry in state["files"].items()} == ingested
