@@ -86,7 +86,8 @@ def _published_stamp(warehouse_dir: Path) -> str | None:
     return f"{stat.st_size}|{stat.st_mtime_ns}"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks (ingest records the same hash per file)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -141,7 +142,7 @@ class Inputs:
                 hashes[name] = [size, mtime, ingested[name]]
             else:
                 path = self.exports_dir / name
-                digest = _sha256(path)
+                digest = file_sha256(path)
                 stat = path.stat()
                 # changed since the refresh read it: the snapshot holds older bytes
                 same = (stat.st_size, stat.st_mtime_ns) == (size, mtime)
@@ -171,7 +172,7 @@ def _same_files(inputs: Inputs, known: dict[str, list]) -> bool:
         before = known[name]
         if before[0] != size:
             return False
-        if before[1] != mtime and _sha256(inputs.exports_dir / name) != before[2]:
+        if before[1] != mtime and file_sha256(inputs.exports_dir / name) != before[2]:
             return False
     return True
 

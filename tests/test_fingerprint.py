@@ -94,7 +94,7 @@ def test_the_same_bytes_with_new_times_are_unchanged_and_compared_once(
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is not None
 
     hashed = []
-    monkeypatch.setattr(fingerprint, "_sha256", lambda path: hashed.append(path) or "")
+    monkeypatch.setattr(fingerprint, "file_sha256", lambda path: hashed.append(path) or "")
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is not None
     assert hashed == []  # the state took the new times
 
@@ -132,7 +132,7 @@ def test_no_or_unreadable_state_is_a_change(warehouse, export):
     assert fingerprint.unchanged_since(warehouse, inputs(export)) is None
 
 
-def test_the_state_holds_hashes_only(warehouse, export):
+def test_the_state_holds_neither_the_salt_nor_the_export_folder(warehouse, export):
     recorded(warehouse, export)
     text = (warehouse / fingerprint.STATE_FILE).read_text()
     assert str(export) not in text and '"s"' not in text  # file names, sizes, hashes
@@ -148,7 +148,7 @@ def test_a_file_changed_during_the_refresh_is_compared_again_next_time(warehouse
 
 
 def test_the_hashes_ingest_took_are_reused(warehouse, export, monkeypatch):
-    monkeypatch.setattr(fingerprint, "_sha256", lambda path: pytest.fail(f"hashed {path}"))
+    monkeypatch.setattr(fingerprint, "file_sha256", lambda path: pytest.fail(f"hashed {path}"))
     ingested = {"greenhouse/jobs.json": "h1", "people.csv": "h2"}
     fingerprint.record(warehouse, inputs(export), "2026-11-26T10:00:00+00:00", None, ingested)
     state = json.loads((warehouse / fingerprint.STATE_FILE).read_text())

@@ -11,7 +11,6 @@ in one transaction: a file that blocks leaves the entity as it was.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.fingerprint import file_sha256
 from orchestration.ingest import pii, raw_store
 from orchestration.ingest.readers import ExportFileError, FileContent
 from orchestration.ingest.sources import Source
@@ -59,14 +59,6 @@ class FileResult:
     @property
     def blocking(self) -> bool:
         return self.error is not None
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def new_load_id(now: datetime | None = None) -> str:
@@ -111,7 +103,7 @@ def load_file(
         return result
 
     wanted = [
-        (kind, path.relative_to(export_dir).as_posix(), file_hash(path)) for kind, path in files
+        (kind, path.relative_to(export_dir).as_posix(), file_sha256(path)) for kind, path in files
     ]
     display = wanted[0][1]
     current = raw_store.current_files(con, spec)
