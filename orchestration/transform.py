@@ -31,7 +31,7 @@ from dagster_dbt import (
 )
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
-from orchestration.engine import spark_dir
+from orchestration.engine import DUCKDB_MEMORY_ENV, duckdb_memory_limit, spark_dir
 from orchestration.resources import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -73,6 +73,7 @@ def dbt_env(warehouse_db: Path) -> dict[str, str]:
     return {
         **os.environ,
         "HIRING_WAREHOUSE_DB": str(warehouse_db),
+        DUCKDB_MEMORY_ENV: duckdb_memory_limit(),
         # the Spark target's tables, raw Parquet and metastore (orchestration/engine.py)
         "HIRING_SPARK_DIR": str(spark_dir(warehouse_db.parent)),
         "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),

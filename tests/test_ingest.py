@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import pii, raw_store
+from orchestration.ingest import pii, raw_store, readers
 from orchestration.ingest.loader import load_file, load_source
 from orchestration.ingest.readers import ExportFileError, read_json_records
 from orchestration.ingest.sources import GREENHOUSE_SOURCE, PEOPLE_SOURCE
@@ -46,6 +46,17 @@ APPS = [
     },
 ]
 JOBS = [{"id": 5, "name": "Engineer", "status": "open", "created_at": "2026-01-05T10:00:00Z"}]
+
+
+@pytest.fixture(autouse=True, params=["whole", "batches"])
+def reading(request, monkeypatch):
+    """Every test twice: files read whole, and every file read in batches of 3
+    records from blocks of 16 characters (how a large export is read), which must
+    give the same outcome."""
+    if request.param == "batches":
+        monkeypatch.setattr(readers, "STREAM_BYTES", 0)
+        monkeypatch.setattr(readers, "BATCH_RECORDS", 3)
+        monkeypatch.setattr(readers, "_BLOCK_CHARS", 16)
 
 
 def spec_named(name: str) -> EntitySpec:

@@ -7,15 +7,21 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import raw_store, timestamps
+from orchestration.ingest import raw_store, readers, timestamps
 from orchestration.ingest.loader import load_file
-from orchestration.ingest.readers import ExportFileError, read_csv_records, read_json_records
+from orchestration.ingest.readers import (
+    BatchReadFailed,
+    ExportFileError,
+    read_csv_records,
+    read_json_records,
+)
 from orchestration.ingest.sources import SOURCES
 from orchestration.ingest.validation import check_records
 
@@ -52,6 +58,85 @@ def test_any_bytes_as_json_read_or_refused_by_name(data):
         assert str(exc).startswith("greenhouse/x.json")
     else:
         assert all(isinstance(r.data, dict) for r in content.records)
+
+
+def _outcome(read) -> tuple:
+    """What a reader makes of a file: its records (data, line, location, problem) or its error."""
+    try:
+        records = read()
+    except ExportFileError as exc:
+        return ("error", str(exc))
+    return ("records", [(r.data, r.line, r.location, r.problem) for r in records])
+
+
+def _in_batches(read_batches, read_whole) -> list:
+    """Records as the loader gets them from a large file: in batches (of 2 records here,
+    from blocks of 5 characters), read again whole when the batches cannot go on."""
+    with (
+        mock.patch.object(readers, "STREAM_BYTES", 0),
+        mock.patch.object(readers, "_BLOCK_CHARS", 5),
+    ):
+        try:
+            return [r for content in read_batches() for r in content.records]
+        except BatchReadFailed:
+            return read_whole().records
+
+
+def _layouts(values: list) -> list[bytes]:
+    """The ways an export lays out the same values: an array (one line, one value per
+    line, indented), JSON Lines, and API pages (array of pages, page per line, page objects)."""
+    pages = [values[i : i + 2] for i in range(0, len(values), 2)]
+    dump = json.dumps
+    return [
+        dump(values).encode(),
+        ("[" + ",\n".join(dump(v) for v in values) + "]\n").encode(),
+        dump(values, indent=2).encode(),
+        "".join(dump(v) + "\n" for v in values).encode(),
+        dump(pages).encode(),
+        "".join(dump(p) + "\n" for p in pages).encode(),
+        dump([{"data": p, "hasNext": True} for p in pages]).encode(),
+    ]
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.dictionaries(st.text(max_size=8), json_values, max_size=3) | json_values, max_size=5
+    ),
+    st.integers(min_value=0, max_value=6),
+)
+def test_json_read_in_batches_gives_the_records_of_the_whole_file(values, layout):
+    path = _write(_layouts(values)[layout], "x.json")
+    whole = _outcome(lambda: read_json_records(path, "x.json").records)
+    batched = _outcome(
+        lambda: _in_batches(
+            lambda: readers.read_json_batches(path, "x.json", size=2),
+            lambda: read_json_records(path, "x.json"),
+        )
+    )
+    assert batched == whole
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_any_bytes_read_in_batches_as_whole(data):
+    json_path, csv_path = _write(data, "x.json"), _write(data, "x.csv")
+    columns = (["employee_id"], ["employee_id", "name"])
+    for path, batches, whole in (
+        (
+            json_path,
+            lambda: readers.read_json_batches(json_path, "x.json", size=2),
+            lambda: read_json_records(json_path, "x.json"),
+        ),
+        (
+            csv_path,
+            lambda: readers.read_csv_batches(csv_path, "x.csv", *columns, size=2),
+            lambda: read_csv_records(csv_path, "x.csv", *columns),
+        ),
+    ):
+        assert _outcome(lambda b=batches, w=whole: _in_batches(b, w)) == _outcome(
+            lambda w=whole: w().records
+        ), path.name
 
 
 @FUZZ

@@ -32,7 +32,7 @@ from dagster import (
 from orchestration.engine import current_engine, export_raw_table
 from orchestration.errors import describe_exception
 from orchestration.ingest import raw_store
-from orchestration.ingest.loader import FileResult, load_source
+from orchestration.ingest.loader import FileResult, load_source, release_freed_memory
 from orchestration.ingest.sources import SOURCES, Source
 from orchestration.ingest.specs import EntitySpec
 from orchestration.progress import progress_log, report
@@ -193,14 +193,15 @@ def build_ingest_assets(source: Source):
                     export_raw_table(con, spec.table, Path(warehouse.warehouse_dir))
         finally:
             con.close()
+            release_freed_memory()
         for spec, result in zip(specs.values(), results, strict=True):
             if result.blocking:
                 report(context, f"  {result.error}")
             elif result.status == "loaded":
                 report(
                     context,
-                    f"  {result.file}: {result.rows_loaded} rows loaded,"
-                    f" {result.rows_quarantined} quarantined",
+                    f"  {result.file}: {result.rows_loaded:,} rows loaded,"
+                    f" {result.rows_quarantined:,} quarantined ({result.seconds:.1f} s)",
                 )
             yield from _results(spec, result)
         absent = [r.file for r in results if r.status == "missing" and not r.blocking]

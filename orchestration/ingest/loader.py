@@ -11,7 +11,11 @@ in one transaction: a file that blocks leaves the entity as it was.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,9 +26,9 @@ import pandas as pd
 
 from orchestration.fingerprint import file_sha256
 from orchestration.ingest import pii, raw_store
-from orchestration.ingest.readers import ExportFileError, FileContent
+from orchestration.ingest.readers import BatchReadFailed, ExportFileError, FileContent
 from orchestration.ingest.sources import Source
-from orchestration.ingest.specs import META_COLUMNS, EntitySpec
+from orchestration.ingest.specs import EntitySpec
 from orchestration.ingest.validation import DROPPED, FLAGGED, NULLED, Problem, check_records
 
 log = logging.getLogger("hiring.ingest")
@@ -55,10 +59,19 @@ class FileResult:
     error: str | None = None  # set when the file blocks the refresh
     examples: list[str] = field(default_factory=list)  # first quarantine reasons
     top_reason: str | None = None  # the most common reason a record was rejected
+    seconds: float = 0.0  # time spent on the file(s)
 
     @property
     def blocking(self) -> bool:
         return self.error is not None
+
+
+def release_freed_memory() -> None:
+    """Give the memory a large load freed back to the system, so that it is not held
+    (unused) by this process while dbt runs beside it. glibc only; elsewhere a no-op."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def new_load_id(now: datetime | None = None) -> str:
@@ -113,6 +126,7 @@ def load_file(
     todo = [w for w in wanted if w not in current] if same_snapshot else wanted
 
     result = FileResult(source.name, spec.name, display, "loaded")
+    started = time.perf_counter()
     con.execute("begin transaction")
     try:
         if not same_snapshot:
@@ -129,11 +143,35 @@ def load_file(
     except Exception:
         con.execute("rollback")
         raise
+    result.seconds = time.perf_counter() - started
     for example in result.examples:
         log.warning("quarantined %s", example)
     for warning in result.warnings:
         log.warning("%s", warning)
     return result
+
+
+@dataclass
+class _Tally:
+    """One file's batches, added up."""
+
+    rows_read: int = 0
+    dropped: int = 0
+    nulled: int = 0
+    flagged: int = 0
+    warnings: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    reasons: Counter = field(default_factory=Counter)  # (field, reason) of dropped records
+    first_at: dict = field(default_factory=dict)  # (field, reason) -> where it first happened
+    mentioned: set[str] = field(default_factory=set)  # the fields the file mentions
+    stream: bool = True  # read in batches (False: read whole, after BatchReadFailed)
+    track_mentioned: bool = False  # note the fields mentioned (to keep stored values of others)
+
+    def top_reason(self) -> str:
+        (field_, reason), n = self.reasons.most_common(1)[0]
+        subject = f"field {field_}" if field_ else "record"
+        where = self.first_at[(field_, reason)]
+        return f"{where} {subject}: {reason} ({n} record{'s' if n != 1 else ''})"
 
 
 def _load_one(
@@ -147,48 +185,47 @@ def _load_one(
     load_id: str,
     result: FileResult,
 ) -> None:
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    meta = {"_load_id": load_id, "_source_file": display, "_file_hash": digest}
+    meta["_loaded_at"] = loaded_at
+    keep_stored = kind == "snapshot" and raw_store.stored_rows(con, spec) > 0
     try:
-        content = source.read(path, display, spec)
+        try:
+            tally = _stage_file(con, source, spec, path, display, meta, keep_stored, stream=True)
+        except BatchReadFailed as exc:  # discard the batches; read the file whole
+            log.info("%s: read again as a whole (%s)", display, exc)
+            con.execute(
+                "delete from raw.quarantine where load_id = ? and entity = ? and file = ?",
+                [load_id, spec.name, display],
+            )
+            tally = _stage_file(con, source, spec, path, display, meta, keep_stored, stream=False)
     except ExportFileError as exc:
         result.error = str(exc)
         return
-    result.warnings += content.warnings
-    records = content.records
-    result.rows_read += len(records)
-    if not records and spec.required_file and kind == "snapshot":
+    result.warnings += tally.warnings
+    result.rows_read += tally.rows_read
+    if not tally.rows_read and spec.required_file and kind == "snapshot":
         result.error = f"{display}: required file has no rows"
         return
-
-    checked = check_records(spec, records)
-    dropped = checked.bad_index
-    if records and len(dropped) > MAX_REJECTED_SHARE * len(records):
-        top = _top_reason(display, records, checked.problems)
+    if tally.rows_read and tally.dropped > MAX_REJECTED_SHARE * tally.rows_read:
         result.error = (
-            f"{display}: {len(dropped)} of {len(records)} records rejected; most common: {top}"
+            f"{display}: {tally.dropped} of {tally.rows_read} records rejected;"
+            f" most common: {tally.top_reason()}"
         )
         return
-
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    good = checked.rows.drop(index=list(dropped))
-    good, superseded = _newest_per_key(spec, good)
-    good = good.assign(
-        _load_id=load_id, _source_file=display, _file_hash=digest, _loaded_at=loaded_at
-    )
-    good = good[[*spec.field_names, *META_COLUMNS]]
+    superseded = _supersede_duplicates(con, source, spec, path, display, meta, tally.stream)
+    tally.examples += superseded[: max(0, 5 - len(tally.examples))]
 
     if kind == "snapshot":
-        keep = _unmentioned_columns(spec, content) if raw_store.stored_rows(con, spec) else []
-        rows_loaded, rows_deleted = raw_store.replace_rows(con, spec, good, keep)
-        if keep:
-            result.columns_missing += keep
+        keep = (
+            [f for f in spec.field_names if f not in tally.mentioned and f not in spec.key]
+            if keep_stored
+            else []
+        )
+        rows_loaded, rows_deleted = raw_store.replace_rows(con, spec, keep)
+        result.columns_missing += keep
     else:
-        rows_loaded, rows_deleted = raw_store.merge_rows(con, spec, good), 0
-
-    problems = checked.problems + superseded
-    quarantined = _quarantine_rows(spec, display, load_id, loaded_at, records, problems)
-    raw_store.quarantine_rows(con, quarantined)
-    nulled = sum(p.action == NULLED for p in checked.problems)
-    flagged = len({p.index for p in checked.problems if p.action == FLAGGED})
+        rows_loaded, rows_deleted = raw_store.merge_rows(con, spec), 0
     raw_store.record_file(
         con, spec, kind=kind, file=display, file_hash=digest, load_id=load_id, loaded_at=loaded_at
     )
@@ -200,43 +237,140 @@ def _load_one(
         file=display,
         file_hash=digest,
         rows_loaded=rows_loaded,
-        rows_quarantined=len(dropped),
+        rows_quarantined=tally.dropped,
         loaded_at=loaded_at,
         kind=kind,
         rows_deleted=rows_deleted,
         duplicates=len(superseded),
-        fields_nulled=nulled,
-        rows_flagged=flagged,
+        fields_nulled=tally.nulled,
+        rows_flagged=tally.flagged,
     )
     result.rows_loaded += rows_loaded
     result.rows_deleted += rows_deleted
-    result.rows_quarantined += len(dropped)
-    result.fields_nulled += nulled
-    result.rows_flagged += flagged
+    result.rows_quarantined += tally.dropped
+    result.fields_nulled += tally.nulled
+    result.rows_flagged += tally.flagged
     result.duplicates += len(superseded)
-    result.examples += [
-        f"{q['file']} {q['location']}: {q['field'] or 'record'}: {q['reason']} ({q['action']})"
-        for q in quarantined[: max(0, 5 - len(result.examples))]
-    ]
-    if dropped:
-        result.top_reason = _top_reason(display, records, checked.problems)
+    result.examples += tally.examples[: max(0, 5 - len(result.examples))]
+    if tally.dropped:
+        result.top_reason = tally.top_reason()
 
 
-def _top_reason(display: str, records, problems: list[Problem]) -> str:
-    dropping = [p for p in problems if p.action == DROPPED]
-    (field_, reason), n = Counter((p.field, p.reason) for p in dropping).most_common(1)[0]
-    first = next(p for p in dropping if (p.field, p.reason) == (field_, reason))
-    where = records[first.index].location
-    subject = f"field {field_}" if field_ else "record"
-    return f"{where} {subject}: {reason} ({n} record{'s' if n != 1 else ''})"
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    spec: EntitySpec,
+    path: Path,
+    display: str,
+    meta: dict,
+    track_mentioned: bool,
+    stream: bool,
+) -> _Tally:
+    """Check the file batch by batch: typed rows into `incoming`, problems into the
+    quarantine. Memory holds one batch, however large the file."""
+    raw_store.start_incoming(con, spec)
+    tally = _Tally(stream=stream, track_mentioned=track_mentioned)
+    seq = 0
+    gc_was_enabled = gc.isenabled()
+    # Building a batch makes millions of objects and no cycles; Python's cycle
+    # collector would walk the growing batch again and again (a third of the
+    # time at 1M applications). It runs once per batch instead, between batches.
+    gc.disable()
+    try:
+        for content in source.read(path, display, spec, stream):
+            _stage_batch(con, spec, display, meta, content, seq, tally)
+            size = len(content.records)
+            seq += size
+            del content  # before the next batch is read: one batch in memory at a time
+            if size >= 10_000:  # a small file's few objects wait for the usual collections
+                gc.collect()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return tally
 
 
-def _newest_per_key(spec: EntitySpec, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """One row per key: the newest by the object's own timestamp, then the later line."""
+def _stage_batch(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    display: str,
+    meta: dict,
+    content: FileContent,
+    seq: int,
+    tally: _Tally,
+) -> None:
+    """Check one batch: its typed rows into `incoming` (numbered from `seq` in file
+    order), its problems into the quarantine, its counts into the tally."""
+    records = content.records
+    tally.warnings += content.warnings
+    tally.rows_read += len(records)
+    if tally.track_mentioned:
+        tally.mentioned |= _mentioned(content)
+    checked = check_records(spec, records)
+    dropped = checked.bad_index
+    for p in checked.problems:
+        if p.action == DROPPED:
+            tally.reasons[(p.field, p.reason)] += 1
+            tally.first_at.setdefault((p.field, p.reason), records[p.index].location)
+    good = checked.rows.drop(index=list(dropped))
+    raw_store.add_incoming(con, spec, good.assign(_seq=good.index + seq, **meta))
+    quarantined = _quarantine_rows(
+        spec, display, meta["_load_id"], meta["_loaded_at"], records, checked.problems
+    )
+    raw_store.quarantine_rows(con, quarantined)
+    tally.dropped += len(dropped)
+    tally.nulled += sum(p.action == NULLED for p in checked.problems)
+    tally.flagged += len({p.index for p in checked.problems if p.action == FLAGGED})
+    tally.examples += [_example(q) for q in quarantined[: max(0, 5 - len(tally.examples))]]
+
+
+def _example(q: dict) -> str:
+    return f"{q['file']} {q['location']}: {q['field'] or 'record'}: {q['reason']} ({q['action']})"
+
+
+def _mentioned(content: FileContent) -> set[str]:
+    """The fields a file (batch) mentions, even as null: a CSV's header, or the records' keys."""
+    if content.columns is not None:
+        return content.columns
+    mentioned: set[str] = set()
+    for record in content.records:
+        mentioned.update(record.data)
+    return mentioned
+
+
+def _supersede_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    spec: EntitySpec,
+    path: Path,
+    display: str,
+    meta: dict,
+    stream: bool,
+) -> list[str]:
+    """One incoming row per key: the newest by the object's own timestamp, then the
+    later line. The older versions go to the quarantine; returns their examples."""
+    rows = raw_store.incoming_duplicates(con, spec)
+    if rows.empty:
+        return []
+    problems = _superseded(spec, rows)
+    raw_store.drop_incoming(con, [p.index for p in problems])
+    wanted = {p.index for p in problems}
+    records, seq = {}, 0  # the superseded records as read, for the quarantine
+    for content in source.read(path, display, spec, stream):
+        for offset, record in enumerate(content.records):
+            if seq + offset in wanted:
+                records[seq + offset] = record
+        seq += len(content.records)
+    quarantined = _quarantine_rows(
+        spec, display, meta["_load_id"], meta["_loaded_at"], records, problems
+    )
+    raw_store.quarantine_rows(con, quarantined)
+    return [_example(q) for q in quarantined]
+
+
+def _superseded(spec: EntitySpec, rows: pd.DataFrame) -> list[Problem]:
+    """The older versions among rows sharing a key (index: place in the file)."""
     keys = list(spec.key)
-    duplicated = rows.duplicated(subset=keys, keep=False)
-    if not duplicated.any():
-        return rows, []
     order = [c for c in (spec.version_field,) if c] + ["_line"]
     ordered = rows.sort_values(order, na_position="first", kind="stable")
     superseded_mask = ordered.duplicated(subset=keys, keep="last")
@@ -251,18 +385,7 @@ def _newest_per_key(spec: EntitySpec, rows: pd.DataFrame) -> tuple[pd.DataFrame,
             kept = winners.loc[winners[keys[0]] == row[keys[0]], "_location"].iloc[0]
         reason = f"duplicate key {key_text}: the newer version at {kept} is kept"
         problems.append(Problem(int(index), None, None, reason, "duplicate_key", DROPPED))
-    return winners.sort_index(), problems
-
-
-def _unmentioned_columns(spec: EntitySpec, content: FileContent) -> list[str]:
-    """Optional fields the file does not mention at all (not even as null)."""
-    if content.columns is not None:
-        mentioned = content.columns
-    else:
-        mentioned = set()
-        for record in content.records:
-            mentioned.update(record.data)
-    return [f.name for f in spec.fields if f.name not in mentioned and f.name not in spec.key]
+    return sorted(problems, key=lambda p: p.index)
 
 
 def _safe_record(spec: EntitySpec, record) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.engine import duckdb_memory_limit
 from orchestration.ingest.specs import ALL_SPECS, META_COLUMNS, EntitySpec, raw_table_ddl
 
 LOAD_LOG_COLUMNS = {
@@ -63,6 +64,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
+    limit = duckdb_memory_limit().replace("'", "")
+    con.execute(f"set memory_limit = '{limit}'")  # beyond it, a large load spills to disk
     return con
 
 
@@ -171,28 +174,58 @@ def _key_match(spec: EntitySpec, left: str, right: str) -> str:
     return " and ".join(f'{left}."{k}" is not distinct from {right}."{k}"' for k in spec.key)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> list[str]:
-    """Typed incoming rows (one per key) as temp table `incoming`; returns the column list."""
-    columns = [*spec.field_names, *META_COLUMNS]
-    con.register("incoming_frame", rows[columns])
-    casts = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in _declared_columns(spec).items())
-    con.execute(f"create or replace temp table incoming as select {casts} from incoming_frame")
+# A file's typed rows are gathered batch by batch in the temp table `incoming`
+# (with each record's place in the file), then replace or merge the raw table.
+_INCOMING_EXTRA = {"_location": "VARCHAR", "_seq": "BIGINT"}
+
+
+def start_incoming(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> None:
+    columns = {**_declared_columns(spec), **_INCOMING_EXTRA}
+    cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+    con.execute(f"create or replace temp table incoming ({cols})")
+
+
+def add_incoming(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> None:
+    """Append typed rows (the spec's fields, META_COLUMNS, `_location`, `_seq`)."""
+    if rows.empty:
+        return
+    columns = {**_declared_columns(spec), **_INCOMING_EXTRA}
+    con.register("incoming_frame", rows[list(columns)])
+    casts = ", ".join(f'cast("{c}" as {t})' for c, t in columns.items())
+    con.execute(f"insert into incoming select {casts} from incoming_frame")
     con.unregister("incoming_frame")
-    return columns
+
+
+def incoming_duplicates(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> pd.DataFrame:
+    """Incoming rows whose key another incoming row shares, in file order (index `_seq`)."""
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    frame = con.execute(
+        f"select * from incoming qualify count(*) over (partition by {keys}) > 1 order by _seq"
+    ).df()
+    return frame.set_index("_seq", drop=False).rename_axis(None)
+
+
+def drop_incoming(con: duckdb.DuckDBPyConnection, seqs: list[int]) -> None:
+    if seqs:
+        con.execute("delete from incoming where list_contains(?, _seq)", [seqs])
+
+
+def _publish_incoming(con: duckdb.DuckDBPyConnection, spec: EntitySpec, where: str = "") -> int:
+    columns = ", ".join(f'"{c}"' for c in [*spec.field_names, *META_COLUMNS])
+    return con.execute(
+        f"insert into {spec.table} ({columns}) select {columns} from incoming {where} order by _seq"
+    ).fetchall()[0][0]
 
 
 def replace_rows(
-    con: duckdb.DuckDBPyConnection,
-    spec: EntitySpec,
-    rows: pd.DataFrame,
-    keep_columns: list[str],
+    con: duckdb.DuckDBPyConnection, spec: EntitySpec, keep_columns: list[str]
 ) -> tuple[int, int]:
-    """Make the entity's rows exactly `rows` (a full snapshot). Returns (loaded, deleted).
+    """Make the entity's rows exactly the incoming rows (a full snapshot).
+    Returns (loaded, deleted).
 
     `keep_columns` are columns the file did not mention at all: for rows matched
     by key, the stored values are kept rather than erased.
     """
-    columns = _stage(con, spec, rows)
     for column in keep_columns:
         con.execute(
             f'update incoming set "{column}" = t."{column}" from {spec.table} as t'
@@ -202,18 +235,15 @@ def replace_rows(
         f"select count(*) from {spec.table} as t"
         f" where not exists (select 1 from incoming where {_key_match(spec, 't', 'incoming')})"
     ).fetchall()[0][0]
-    column_list = ", ".join(f'"{c}"' for c in columns)
     con.execute(f"delete from {spec.table}")
-    con.execute(f"insert into {spec.table} ({column_list}) select {column_list} from incoming")
+    loaded = _publish_incoming(con, spec)
     con.execute("drop table incoming")
-    return len(rows), int(deleted)
+    return int(loaded), int(deleted)
 
 
-def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFrame) -> int:
-    """Upsert typed rows by the spec's key (a delta); an older version never replaces a newer one."""
-    if rows.empty:
-        return 0
-    columns = _stage(con, spec, rows)
+def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec) -> int:
+    """Upsert the incoming rows by the spec's key (a delta); an older version never
+    replaces a newer one."""
     version = spec.version_field
     newer = (
         f'incoming."{version}" >= t."{version}"'
@@ -225,14 +255,11 @@ def merge_rows(con: duckdb.DuckDBPyConnection, spec: EntitySpec, rows: pd.DataFr
         f"delete from {spec.table} as t using incoming"
         f" where {_key_match(spec, 't', 'incoming')} and ({newer})"
     )
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    inserted = con.execute(
-        f"""
-        insert into {spec.table} ({column_list})
-        select {column_list} from incoming
-        where not exists (select 1 from {spec.table} as t where {_key_match(spec, "t", "incoming")})
-        """
-    ).fetchall()[0][0]
+    inserted = _publish_incoming(
+        con,
+        spec,
+        f"where not exists (select 1 from {spec.table} as t where {_key_match(spec, 't', 'incoming')})",
+    )
     con.execute("drop table incoming")
     return int(inserted)
 

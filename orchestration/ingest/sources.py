@@ -9,19 +9,20 @@ an entity is a full snapshot, except `<entity>.delta*` files (loader.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.ingest.readers import (
     ExportFileError,
     FileContent,
-    read_csv_records,
-    read_json_records,
+    read_csv_batches,
+    read_json_batches,
 )
 from orchestration.ingest.specs import ATS_CSV, GREENHOUSE, LEVER, PEOPLE, EntitySpec
 
-Reader = Callable[[Path, str, EntitySpec], FileContent]
+# (path, display name, spec, stream) -> the file's records, in batches when it is large
+Reader = Callable[[Path, str, EntitySpec, bool], Iterator[FileContent]]
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,13 @@ class Source:
         return (snapshots[0] if snapshots else None), deltas
 
 
-def _read_json(path: Path, display: str, spec: EntitySpec) -> FileContent:
-    return read_json_records(path, display)
+def _read_json(path: Path, display: str, spec: EntitySpec, stream: bool) -> Iterator[FileContent]:
+    return read_json_batches(path, display, stream)
 
 
-def _read_csv(path: Path, display: str, spec: EntitySpec) -> FileContent:
+def _read_csv(path: Path, display: str, spec: EntitySpec, stream: bool) -> Iterator[FileContent]:
     required = [f.name for f in spec.fields if f.required]
-    return read_csv_records(path, display, required, spec.field_names)
+    return read_csv_batches(path, display, required, spec.field_names, stream)
 
 
 GREENHOUSE_SOURCE = Source(
