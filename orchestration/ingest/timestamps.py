@@ -192,5 +192,13 @@ def parse_epoch_ms(values: pd.Series) -> pd.Series:
 
 def canonical_text(values: pd.Series) -> pd.Series:
     """UTC datetimes -> canonical text (microseconds), NaT -> None."""
-    text = values.dt.strftime(CANONICAL_FORMAT)
-    return text.where(values.notna(), None).astype(object).replace({np.nan: None})
+    times = values.to_numpy("datetime64[us]")
+    missing = np.isnat(times)
+    years = times[~missing].astype("datetime64[Y]").astype(np.int64) + 1970
+    if len(years) and (years.min() < 1000 or years.max() > 9999):  # not 4 digits: strftime's way
+        text = values.dt.strftime(CANONICAL_FORMAT)
+        return text.where(values.notna(), None).astype(object).replace({np.nan: None})
+    # numpy writes CANONICAL_FORMAT (ISO 8601 to the microsecond) ten times faster
+    text = np.datetime_as_string(times, unit="us").astype(object)
+    text[missing] = None
+    return pd.Series(text, index=values.index, dtype=object)
