@@ -24,6 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 import duckdb
+import orjson
 
 from tests.conftest import PROJECT_ROOT, run_hiring
 
@@ -191,7 +192,7 @@ def read_objects(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("["):
         try:
-            parsed = json.loads(text)
+            parsed = orjson.loads(text)  # the benchmark reads 1M-application exports
         except json.JSONDecodeError:
             parsed = None
         if parsed is not None:
@@ -201,7 +202,7 @@ def read_objects(path: Path) -> list[dict]:
     objects = []
     for line in text.splitlines():
         if line.strip():
-            value = json.loads(line)
+            value = orjson.loads(line)
             objects.extend(value if isinstance(value, list) else [value])
     return objects
 
@@ -269,18 +270,23 @@ class Export:
         """Delete an application and every record that points to it, as the ATS would.
 
         Returns how many records left the export."""
+        return self.remove_applications({application_id})
+
+    def remove_applications(self, application_ids: set[int]) -> int:
+        """`remove_application` for many at once: each file is read and written once."""
         removed = 0
         for entity in self.greenhouse_entities():
             objects = self.objects(entity)
             key = "id" if entity == "applications" else "application_id"
-            kept = [o for o in objects if o.get(key) != application_id]
+            kept = [o for o in objects if o.get(key) not in application_ids]
             if len(kept) != len(objects):
                 removed += len(objects) - len(kept)
                 self.save(entity, kept)
+        as_text = {str(i) for i in application_ids}
         for table in self.people_tables():
             header, rows = self.rows(table)
             if "application_id" in header:
-                kept_rows = [r for r in rows if r["application_id"] != str(application_id)]
+                kept_rows = [r for r in rows if r["application_id"] not in as_text]
                 if len(kept_rows) != len(rows):
                     removed += len(rows) - len(kept_rows)
                     self.save_rows(table, header, kept_rows)
