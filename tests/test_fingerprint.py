@@ -153,3 +153,30 @@ def test_the_hashes_ingest_took_are_reused(warehouse, export, monkeypatch):
     fingerprint.record(warehouse, inputs(export), "2026-11-26T10:00:00+00:00", None, ingested)
     state = json.loads((warehouse / fingerprint.STATE_FILE).read_text())
     assert {name: entry[2] for name, entry in state["files"].items()} == ingested
+
+
+def test_ingest_takes_the_recorded_hash_of_a_file_with_the_same_size_and_time(
+    warehouse, export, tmp_path
+):
+    recorded(warehouse, export)
+    people = export / "people.csv"
+    stat = people.stat()
+    people.write_text("a,c\n")  # same size; the time put back: trusted as unchanged
+    os.utime(people, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    sha256 = fingerprint.recorded_sha256(warehouse, export)
+    assert sha256(people) == hashlib.sha256(b"a,b\n").hexdigest()
+
+    touch(people)  # a new time: hashed again
+    assert sha256(people) == hashlib.sha256(b"a,c\n").hexdigest()
+    new = export / "greenhouse" / "users.json"
+    new.write_text("[1]")  # not recorded: hashed
+    assert sha256(new) == hashlib.sha256(b"[1]").hexdigest()
+
+    elsewhere = tmp_path / "copy"  # another export folder: nothing recorded is trusted
+    (elsewhere / "greenhouse").mkdir(parents=True)
+    copied = elsewhere / "greenhouse" / "jobs.json"
+    copied.write_text("{}")  # the size of jobs.json's "[]"
+    os.utime(copied, ns=((export / "greenhouse" / "jobs.json").stat().st_mtime_ns,) * 2)
+    assert fingerprint.recorded_sha256(warehouse, elsewhere)(copied) == (
+        hashlib.sha256(b"{}").hexdigest()
+    )

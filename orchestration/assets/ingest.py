@@ -31,6 +31,7 @@ from dagster import (
 
 from orchestration.engine import current_engine, export_raw_table
 from orchestration.errors import describe_exception
+from orchestration.fingerprint import file_sha256, recorded_sha256
 from orchestration.ingest import raw_store
 from orchestration.ingest.loader import FileResult, load_source, release_freed_memory
 from orchestration.ingest.sources import SOURCES, Source
@@ -146,13 +147,15 @@ def _results(spec: EntitySpec, result: FileResult):
     )
 
 
-def load_each_file(con, source: Source, export_dir, load_id: str, log) -> list[FileResult]:
+def load_each_file(
+    con, source: Source, export_dir, load_id: str, log, sha256=file_sha256
+) -> list[FileResult]:
     """`load_source`, one file at a time, so an unexpected failure names its file."""
     results: list[FileResult] = []
     for spec in source.specs:
         try:
             one = dataclasses.replace(source, specs=(spec,))
-            results += load_source(con, one, export_dir, load_id=load_id)
+            results += load_source(con, one, export_dir, load_id=load_id, sha256=sha256)
         except Exception as exc:
             file = f"{source.folder}/{spec.name}{spec.extensions[0]}"
             with contextlib.suppress(Exception):  # naming the file must not fail too
@@ -185,7 +188,13 @@ def build_ingest_assets(source: Source):
         con = raw_store.connect(warehouse.warehouse_db)
         try:
             results = load_each_file(
-                con, source, warehouse.exports_path, context.run_id, context.log
+                con,
+                source,
+                warehouse.exports_path,
+                context.run_id,
+                context.log,
+                # unchanged snapshots beside new delta files are not read to be hashed
+                recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
             )
             if current_engine() == "spark":  # the same validated rows, where Spark reads them
                 raw_store.ensure_raw_tables(con, source.specs)  # a file that failed: empty

@@ -17,6 +17,7 @@ import gc
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,10 +81,15 @@ def new_load_id(now: datetime | None = None) -> str:
 
 
 def load_source(
-    con: duckdb.DuckDBPyConnection, source: Source, export_dir: Path, load_id: str
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    export_dir: Path,
+    load_id: str,
+    sha256: Callable[[Path], str] = file_sha256,
 ) -> list[FileResult]:
+    """`sha256`: how a file's content hash is found (fingerprint.recorded_sha256)."""
     raw_store.ensure_raw_tables(con, source.specs)
-    return [load_file(con, source, spec, export_dir, load_id) for spec in source.specs]
+    return [load_file(con, source, spec, export_dir, load_id, sha256) for spec in source.specs]
 
 
 def load_file(
@@ -92,6 +98,7 @@ def load_file(
     spec: EntitySpec,
     export_dir: Path,
     load_id: str,
+    sha256: Callable[[Path], str] = file_sha256,
 ) -> FileResult:
     """Bring one entity's raw rows in line with its files in the export folder."""
     display = f"{source.folder}/{spec.name}{spec.extensions[0]}"
@@ -116,7 +123,7 @@ def load_file(
         return result
 
     wanted = [
-        (kind, path.relative_to(export_dir).as_posix(), file_sha256(path)) for kind, path in files
+        (kind, path.relative_to(export_dir).as_posix(), sha256(path)) for kind, path in files
     ]
     display = wanted[0][1]
     current = raw_store.current_files(con, spec)
