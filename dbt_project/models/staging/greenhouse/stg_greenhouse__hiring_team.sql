@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- The hiring team is nested in jobs.hiring_team, one array per role: one row
 -- per job, role and user, keeping the list position and the responsible flag.
 {%- set roles = {

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Openings are nested in jobs.openings: one row per opening. The hire
 -- Greenhouse records on an opening is its `application_id`.
 with source as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Canonical interviewers from Lever: one row per interview and listed
 -- interviewer, with the feedback form that user submitted for that interview.
 with interviews as (

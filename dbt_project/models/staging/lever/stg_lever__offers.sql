@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Canonical offers from Lever: one row per offer (Lever offers have no
 -- versions). status signed = accepted, denied = declined,
 -- approved/sent/sent-manually/opened = pending (extended, unanswered),

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Canonical scorecards from Lever: feedback forms of type `interview`; the
 -- recommendation is the first `score-system` field's value.
 with feedback as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Canonical stage stays from Lever's stageChanges: a stay starts at its
 -- updatedAt and ends when the next change starts; the last one ends at the
 -- opportunity's archivedAt, or is still open. One row per change.

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  -- unnests a JSON array: see dbt_project.yml
 -- Interviewers are nested in scheduled_interviews.interviewers: one row per
 -- interview and interviewer (rename and cast only), read by
 -- stg_greenhouse__interviewers and, for the interview a scorecard belongs
