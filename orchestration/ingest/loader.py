@@ -122,9 +122,7 @@ def load_file(
             )
         return result
 
-    wanted = [
-        (kind, path.relative_to(export_dir).as_posix(), sha256(path)) for kind, path in files
-    ]
+    wanted = [(kind, path.relative_to(export_dir).as_posix(), sha256(path)) for kind, path in files]
     display = wanted[0][1]
     current = raw_store.current_files(con, spec)
     if wanted == current:
