@@ -29,6 +29,8 @@ from orchestration.locations import PROJECT_ROOT, PUBLISHED_FILE
 
 STATE_FILE = ".last-refresh.json"  # inside the warehouse folder
 VERSION = 2  # bump when what the fingerprint covers changes
+# recorded instead of a hash when a file changed while the refresh read it
+CHANGED_DURING_REFRESH = "changed during the refresh"
 
 # What the warehouse is built from, besides the export: a change here rebuilds.
 PROJECT_INPUTS = (
@@ -136,9 +138,8 @@ class Inputs:
         """
         hashes = {}
         for name, (size, mtime) in self.files.items():
-            before = known.get(name)
-            if before and before[:2] == [size, mtime]:
-                hashes[name] = before
+            if recorded := _recorded_hash(known.get(name), size, mtime):
+                hashes[name] = [size, mtime, recorded]
             elif name in ingested:
                 hashes[name] = [size, mtime, ingested[name]]
             else:
@@ -147,7 +148,7 @@ class Inputs:
                 stat = path.stat()
                 # changed since the refresh read it: the snapshot holds older bytes
                 same = (stat.st_size, stat.st_mtime_ns) == (size, mtime)
-                hashes[name] = [size, mtime, digest if same else "changed during the refresh"]
+                hashes[name] = [size, mtime, digest if same else CHANGED_DURING_REFRESH]
         return hashes
 
 
@@ -166,6 +167,14 @@ def _read_state(warehouse_dir: Path) -> dict:
     return state if isinstance(state, dict) and state.get("version") == VERSION else {}
 
 
+def _recorded_hash(before: list | None, size: int, mtime_ns: int) -> str | None:
+    """The hash a state recorded for a file whose size and modification time still
+    match: the one trust every check here gives a recorded file."""
+    if before and before[:2] == [size, mtime_ns] and before[2] != CHANGED_DURING_REFRESH:
+        return before[2]
+    return None
+
+
 def _same_files(inputs: Inputs, known: dict[str, list]) -> bool:
     if set(known) != set(inputs.files):
         return False
@@ -173,7 +182,9 @@ def _same_files(inputs: Inputs, known: dict[str, list]) -> bool:
         before = known[name]
         if before[0] != size:
             return False
-        if before[1] != mtime and file_sha256(inputs.exports_dir / name) != before[2]:
+        if _recorded_hash(before, size, mtime) is None and (
+            file_sha256(inputs.exports_dir / name) != before[2]
+        ):
             return False
     return True
 
@@ -253,8 +264,6 @@ def recorded_sha256(warehouse_dir: Path, exports_dir: Path) -> Callable[[Path], 
             before = known.get(path.resolve().relative_to(root).as_posix())
         except ValueError:  # not in the export folder
             before = None
-        if before and before[:2] == [stat.st_size, stat.st_mtime_ns] and len(before[2]) == 64:
-            return before[2]
-        return file_sha256(path)
+        return _recorded_hash(before, stat.st_size, stat.st_mtime_ns) or file_sha256(path)
 
     return sha256
