@@ -6,12 +6,14 @@ import gzip
 import hashlib
 import hmac
 import json
+import tempfile
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from orchestration.ingest import pii, raw_store, readers
+from orchestration.ingest import checked, pii, raw_store, readers
 from orchestration.ingest.loader import load_file, load_source
 from orchestration.ingest.readers import ExportFileError, read_json_records
 from orchestration.ingest.sources import GREENHOUSE_SOURCE, PEOPLE_SOURCE
@@ -745,3 +747,86 @@ def test_the_keyed_hash_is_hmac_sha256_of_the_normalized_value():
     assert pii.keyed_hash("email", "  Aiko.Tanaka@Example.com ", "k3y") == expected
     phone = hmac.new(b"k3y", b"+15550199", hashlib.sha256).hexdigest()
     assert pii.keyed_hash("phone", "+1 (555) 0199", "k3y") == phone
+
+
+# -- large files checked in worker processes -------------------------------------------------
+
+
+def _everything_loaded(con) -> dict:
+    """Raw tables, quarantine and load log, without the times a load takes."""
+    tables = {
+        "applications": "select * exclude (_loaded_at) from raw_greenhouse.applications",
+        "candidates": "select * exclude (_loaded_at) from raw_greenhouse.candidates",
+        "jobs": "select * exclude (_loaded_at) from raw_greenhouse.jobs",
+        "quarantine": "select * exclude (quarantined_at) from raw.quarantine",
+        "load_log": "select * exclude (loaded_at) from raw.load_log",
+    }
+    return {name: sorted(map(str, rows(con, sql))) for name, sql in tables.items()}
+
+
+def test_files_checked_in_worker_processes_load_exactly_as_in_the_loader(tmp_path, monkeypatch):
+    """Large files are checked ahead in worker processes (checked.FilePool). Every
+    file here counts as large: quarantine, duplicates, personal data and a file
+    that cannot be read come out as when the loader checks them itself."""
+    monkeypatch.setenv("HIRING_PII_SALT", "s3cret-salt")
+    newer = {**APPS[1], "last_activity_at": "2026-03-01T00:00:00Z"}
+    applications = [
+        *APPS,
+        newer,  # the same key twice: the newer version wins
+        {"id": 14, "status": "active", "applied_at": "2026-02-01T09:00:00Z"},  # no candidate_id
+        {"id": 18, "candidate_id": 8, "status": "active", "prospect": "maybe"},  # nulled field
+    ]
+    export = write_export(
+        tmp_path / "e",
+        {
+            "greenhouse/applications.json": "\n".join(json.dumps(a) for a in applications),
+            "greenhouse/candidates.json": json.dumps(CANDIDATES),
+            "greenhouse/jobs.json": json.dumps(JOBS),
+            "greenhouse/offers.json": '[{"id": 1, "application_id": 11,',  # cut short
+        },
+    )
+
+    def load_with(workers: str, name: str):
+        monkeypatch.setenv(checked.WORKERS_ENV, workers)
+        connection = raw_store.connect(tmp_path / name / "warehouse.duckdb")
+        try:
+            results = load_source(connection, GREENHOUSE_SOURCE, export, "load-1")
+            return [replace(r, seconds=0.0) for r in results], _everything_loaded(connection)
+        finally:
+            connection.close()
+
+    in_loader = load_with("0", "in_loader")
+    monkeypatch.setattr(checked, "FILE_MIN_BYTES", 0)
+    monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 0)
+    submitted, submit = [], checked.FilePool.submit
+    monkeypatch.setattr(
+        checked.FilePool, "submit", lambda pool, *a: submitted.append(a[3]) or submit(pool, *a)
+    )
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    in_workers = load_with("2", "in_workers")
+
+    assert in_workers == in_loader
+    results = {r.entity: r for r in in_workers[0]}
+    assert (results["applications"].rows_loaded, results["applications"].duplicates) == (4, 1)
+    assert results["applications"].rows_quarantined == 1
+    assert results["offers"].error.startswith("greenhouse/offers.json")
+    assert submitted == [f"greenhouse/{n}.json" for n in ("applications", "candidates", "jobs")] + [
+        "greenhouse/offers.json"
+    ]
+    assert not list(spool_root.iterdir())  # the spooled batches are removed
+
+
+def test_workers_check_the_large_files_of_a_source_with_enough_of_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(checked, "FILE_MIN_BYTES", 10)
+    monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 25)
+    monkeypatch.delenv(checked.WORKERS_ENV, raising=False)
+    small, large, larger = (tmp_path / n for n in ("small.json", "large.json", "larger.json"))
+    small.write_text("x" * 9)
+    large.write_text("x" * 12)
+    larger.write_text("x" * 14)
+    assert checked.FilePool.worth_it([small, large, larger]) == {large, larger}  # 26 bytes
+    assert checked.FilePool.worth_it([small, large]) == set()  # 12 bytes: not worth a start
+    monkeypatch.setenv(checked.WORKERS_ENV, "0")
+    assert checked.FilePool.worth_it([small, large, larger]) == set()

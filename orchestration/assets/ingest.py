@@ -11,9 +11,6 @@ becomes that file's blocking error, naming the file and the real cause, and the
 other files still load (their counts stay honest in the summary).
 """
 
-import contextlib
-import dataclasses
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +27,7 @@ from dagster import (
 )
 
 from orchestration.engine import current_engine, export_raw_table
-from orchestration.errors import describe_exception
-from orchestration.fingerprint import file_sha256, recorded_sha256
+from orchestration.fingerprint import recorded_sha256
 from orchestration.ingest import raw_store
 from orchestration.ingest.loader import FileResult, load_source, release_freed_memory
 from orchestration.ingest.sources import SOURCES, Source
@@ -147,27 +143,6 @@ def _results(spec: EntitySpec, result: FileResult):
     )
 
 
-def load_each_file(
-    con, source: Source, export_dir, load_id: str, log, sha256=file_sha256
-) -> list[FileResult]:
-    """`load_source`, one file at a time, so an unexpected failure names its file."""
-    results: list[FileResult] = []
-    for spec in source.specs:
-        try:
-            one = dataclasses.replace(source, specs=(spec,))
-            results += load_source(con, one, export_dir, load_id=load_id, sha256=sha256)
-        except Exception as exc:
-            file = f"{source.folder}/{spec.name}{spec.extensions[0]}"
-            with contextlib.suppress(Exception):  # naming the file must not fail too
-                snapshot, deltas = source.find_files(export_dir, spec)
-                path = snapshot or (deltas[0] if deltas else None)
-                file = path.relative_to(export_dir).as_posix() if path else file
-            log.error(f"{file}: unexpected error while loading\n{traceback.format_exc()}")
-            error = f"{file}: could not be loaded: {describe_exception(exc)}"
-            results.append(FileResult(source.name, spec.name, file, "error", error=error))
-    return results
-
-
 def build_ingest_assets(source: Source):
     specs = {raw_asset_key(spec): spec for spec in source.specs}
 
@@ -187,14 +162,14 @@ def build_ingest_assets(source: Source):
             context.log.warning(salt_warning)
         con = raw_store.connect(warehouse.warehouse_db)
         try:
-            results = load_each_file(
+            results = load_source(
                 con,
                 source,
                 warehouse.exports_path,
                 context.run_id,
-                context.log,
                 # unchanged snapshots beside new delta files are not read to be hashed
-                recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
+                sha256=recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
+                errors=context.log,
             )
             if current_engine() == "spark":  # the same validated rows, where Spark reads them
                 raw_store.ensure_raw_tables(con, source.specs)  # a file that failed: empty

@@ -16,8 +16,8 @@ import ctypes
 import gc
 import logging
 import time
-from collections import Counter
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,12 +25,22 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.errors import describe_exception
 from orchestration.fingerprint import file_sha256
-from orchestration.ingest import pii, raw_store
-from orchestration.ingest.readers import BatchReadFailed, ExportFileError, FileContent
+from orchestration.ingest import raw_store
+from orchestration.ingest.checked import (
+    Batch,
+    FilePool,
+    Prepared,
+    Tally,
+    checked_batches,
+    example,
+    quarantine_records,
+)
+from orchestration.ingest.readers import BatchReadFailed, ExportFileError
 from orchestration.ingest.sources import Source
 from orchestration.ingest.specs import EntitySpec
-from orchestration.ingest.validation import DROPPED, FLAGGED, NULLED, Problem, check_records
+from orchestration.ingest.validation import DROPPED, Problem
 
 log = logging.getLogger("hiring.ingest")
 
@@ -86,10 +96,49 @@ def load_source(
     export_dir: Path,
     load_id: str,
     sha256: Callable[[Path], str] = file_sha256,
+    errors: logging.Logger | logging.LoggerAdapter = log,
 ) -> list[FileResult]:
-    """`sha256`: how a file's content hash is found (fingerprint.recorded_sha256)."""
+    """Every entity of the source, one result each. `sha256`: how a file's content
+    hash is found (fingerprint.recorded_sha256). An unexpected failure becomes its
+    entity's error result, naming the file; its traceback goes to `errors`.
+
+    Every entity's files are planned first, so that worker processes check the
+    large ones ahead while this process stores each in turn."""
     raw_store.ensure_raw_tables(con, source.specs)
-    return [load_file(con, source, spec, export_dir, load_id, sha256) for spec in source.specs]
+
+    def guarded(spec: EntitySpec, step: Callable[[], _Plan | FileResult]):
+        try:
+            return step()
+        except Exception as exc:
+            file = _file_of(source, spec, export_dir)
+            errors.error(f"{file}: unexpected error while loading\n{traceback.format_exc()}")
+            error = f"{file}: could not be loaded: {describe_exception(exc)}"
+            return FileResult(source.name, spec.name, file, "error", error=error)
+
+    plans = [
+        guarded(spec, lambda spec=spec: _plan(con, source, spec, export_dir, load_id, sha256))
+        for spec in source.specs
+    ]
+    todos = [(plan.spec, todo) for plan in plans if isinstance(plan, _Plan) for todo in plan.todo]
+    for_workers = FilePool.worth_it([todo.path for _, todo in todos])
+    with FilePool() as pool:
+        for spec, todo in todos:
+            if todo.path in for_workers:
+                pool.submit(source, spec, todo.path, todo.name, todo.meta)
+        return [
+            guarded(spec, lambda plan=plan: _apply(con, source, plan, pool))
+            for spec, plan in zip(source.specs, plans, strict=True)
+        ]
+
+
+def _file_of(source: Source, spec: EntitySpec, export_dir: Path) -> str:
+    """The entity's file as the export names it, for an error message."""
+    file = f"{source.folder}/{spec.name}{spec.extensions[0]}"
+    with contextlib.suppress(Exception):  # naming the file must not fail too
+        snapshot, deltas = source.find_files(export_dir, spec)
+        path = snapshot or (deltas[0] if deltas else None)
+        file = path.relative_to(export_dir).as_posix() if path else file
+    return file
 
 
 def load_file(
@@ -101,6 +150,39 @@ def load_file(
     sha256: Callable[[Path], str] = file_sha256,
 ) -> FileResult:
     """Bring one entity's raw rows in line with its files in the export folder."""
+    return _apply(con, source, _plan(con, source, spec, export_dir, load_id, sha256))
+
+
+@dataclass
+class _Todo:
+    """One file to load."""
+
+    kind: str  # snapshot | delta
+    name: str  # path relative to the export folder
+    path: Path
+    digest: str
+    meta: dict  # the raw rows' _load_id, _source_file, _file_hash, _loaded_at
+
+
+@dataclass
+class _Plan:
+    """What loading an entity will do: its files to load, in order."""
+
+    spec: EntitySpec
+    display: str
+    same_snapshot: bool  # False: the stored rows are forgotten first
+    todo: list[_Todo]
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    spec: EntitySpec,
+    export_dir: Path,
+    load_id: str,
+    sha256: Callable[[Path], str],
+) -> _Plan | FileResult:
+    """The entity's files to load, or its result when there is nothing to load."""
     display = f"{source.folder}/{spec.name}{spec.extensions[0]}"
     try:
         snapshot, deltas = source.find_files(export_dir, spec)
@@ -128,16 +210,43 @@ def load_file(
     if wanted == current:
         return FileResult(source.name, spec.name, display, "unchanged")
     same_snapshot = snapshot is None or (current[:1] == wanted[:1])
-    todo = [w for w in wanted if w not in current] if same_snapshot else wanted
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    todo = [
+        _Todo(kind, name, export_dir / name, digest, _meta(load_id, name, digest, loaded_at))
+        for kind, name, digest in wanted
+        if not same_snapshot or (kind, name, digest) not in current
+    ]
+    return _Plan(spec, display, same_snapshot, todo)
 
-    result = FileResult(source.name, spec.name, display, "loaded")
+
+def _meta(load_id: str, name: str, digest: str, loaded_at: datetime) -> dict:
+    return {
+        "_load_id": load_id,
+        "_source_file": name,
+        "_file_hash": digest,
+        "_loaded_at": loaded_at,
+    }
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    plan: _Plan | FileResult,
+    pool: FilePool | None = None,
+) -> FileResult:
+    """Load the planned files in one transaction: a file that blocks leaves the entity as it was."""
+    if isinstance(plan, FileResult):
+        return plan
+    spec = plan.spec
+    result = FileResult(source.name, spec.name, plan.display, "loaded")
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
-        if not same_snapshot:
+        if not plan.same_snapshot:
             raw_store.forget_entity(con, spec)
-        for kind, name, digest in todo:
-            _load_one(con, source, spec, export_dir / name, name, digest, kind, load_id, result)
+        for todo in plan.todo:
+            prepared = pool.take(todo.path) if pool else None
+            _load_one(con, source, spec, todo, result, prepared)
             if result.blocking:
                 break
         if result.blocking:
@@ -149,64 +258,47 @@ def load_file(
         con.execute("rollback")
         raise
     result.seconds = time.perf_counter() - started
-    for example in result.examples:
-        log.warning("quarantined %s", example)
+    for example_ in result.examples:
+        log.warning("quarantined %s", example_)
     for warning in result.warnings:
         log.warning("%s", warning)
     return result
-
-
-@dataclass
-class _Tally:
-    """One file's batches, added up."""
-
-    rows_read: int = 0
-    dropped: int = 0
-    nulled: int = 0
-    flagged: int = 0
-    warnings: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    reasons: Counter = field(default_factory=Counter)  # (field, reason) of dropped records
-    first_at: dict = field(default_factory=dict)  # (field, reason) -> where it first happened
-    mentioned: set[str] = field(default_factory=set)  # the fields the file mentions
-    stream: bool = True  # read in batches (False: read whole, after BatchReadFailed)
-    track_mentioned: bool = False  # note the fields mentioned (to keep stored values of others)
-
-    def top_reason(self) -> str:
-        (field_, reason), n = self.reasons.most_common(1)[0]
-        subject = f"field {field_}" if field_ else "record"
-        where = self.first_at[(field_, reason)]
-        return f"{where} {subject}: {reason} ({n} record{'s' if n != 1 else ''})"
 
 
 def _load_one(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     spec: EntitySpec,
-    path: Path,
-    display: str,
-    digest: str,
-    kind: str,
-    load_id: str,
+    todo: _Todo,
     result: FileResult,
+    prepared: Prepared | None,
 ) -> None:
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    meta = {"_load_id": load_id, "_source_file": display, "_file_hash": digest}
-    meta["_loaded_at"] = loaded_at
+    kind, display, path, meta = todo.kind, todo.name, todo.path, todo.meta
     keep_stored = kind == "snapshot" and raw_store.stored_rows(con, spec) > 0
-    try:
+    if prepared is not None:  # checked by a worker
+        if prepared.note:
+            log.info("%s", prepared.note)
+        if prepared.error:
+            result.error = prepared.error
+            return
+        tally = prepared.tally
+        _store(con, spec, prepared.batches())
+    else:
         try:
-            tally = _stage_file(con, source, spec, path, display, meta, keep_stored, stream=True)
-        except BatchReadFailed as exc:  # discard the batches; read the file whole
-            log.info("%s: read again as a whole (%s)", display, exc)
-            con.execute(
-                "delete from raw.quarantine where load_id = ? and entity = ? and file = ?",
-                [load_id, spec.name, display],
-            )
-            tally = _stage_file(con, source, spec, path, display, meta, keep_stored, stream=False)
-    except ExportFileError as exc:
-        result.error = str(exc)
-        return
+            try:
+                tally = Tally(stream=True, track_mentioned=keep_stored)
+                _store(con, spec, checked_batches(source, spec, path, display, meta, tally))
+            except BatchReadFailed as exc:  # discard the batches; read the file whole
+                log.info("%s: read again as a whole (%s)", display, exc)
+                con.execute(
+                    "delete from raw.quarantine where load_id = ? and entity = ? and file = ?",
+                    [meta["_load_id"], spec.name, display],
+                )
+                tally = Tally(stream=False, track_mentioned=keep_stored)
+                _store(con, spec, checked_batches(source, spec, path, display, meta, tally))
+        except ExportFileError as exc:
+            result.error = str(exc)
+            return
     result.warnings += tally.warnings
     result.rows_read += tally.rows_read
     if not tally.rows_read and spec.required_file and kind == "snapshot":
@@ -231,6 +323,7 @@ def _load_one(
         result.columns_missing += keep
     else:
         rows_loaded, rows_deleted = raw_store.merge_rows(con, spec), 0
+    load_id, loaded_at, digest = meta["_load_id"], meta["_loaded_at"], todo.digest
     raw_store.record_file(
         con, spec, kind=kind, file=display, file_hash=digest, load_id=load_id, loaded_at=loaded_at
     )
@@ -261,86 +354,12 @@ def _load_one(
         result.top_reason = tally.top_reason()
 
 
-def _stage_file(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    spec: EntitySpec,
-    path: Path,
-    display: str,
-    meta: dict,
-    track_mentioned: bool,
-    stream: bool,
-) -> _Tally:
-    """Check the file batch by batch: typed rows into `incoming`, problems into the
-    quarantine. Memory holds one batch, however large the file."""
+def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, batches: Iterator[Batch]) -> None:
+    """The file's typed rows into `incoming`, its problems into the quarantine."""
     raw_store.start_incoming(con, spec)
-    tally = _Tally(stream=stream, track_mentioned=track_mentioned)
-    seq = 0
-    gc_was_enabled = gc.isenabled()
-    # Building a batch makes millions of objects and no cycles; Python's cycle
-    # collector would walk the growing batch again and again (a third of the
-    # time at 1M applications). It runs once per batch instead, between batches.
-    gc.disable()
-    try:
-        for content in source.read(path, display, spec, stream):
-            _stage_batch(con, spec, display, meta, content, seq, tally)
-            size = len(content.records)
-            seq += size
-            del content  # before the next batch is read: one batch in memory at a time
-            if size >= 10_000:  # a small file's few objects wait for the usual collections
-                gc.collect()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return tally
-
-
-def _stage_batch(
-    con: duckdb.DuckDBPyConnection,
-    spec: EntitySpec,
-    display: str,
-    meta: dict,
-    content: FileContent,
-    seq: int,
-    tally: _Tally,
-) -> None:
-    """Check one batch: its typed rows into `incoming` (numbered from `seq` in file
-    order), its problems into the quarantine, its counts into the tally."""
-    records = content.records
-    tally.warnings += content.warnings
-    tally.rows_read += len(records)
-    if tally.track_mentioned:
-        tally.mentioned |= _mentioned(content)
-    checked = check_records(spec, records)
-    dropped = checked.bad_index
-    for p in checked.problems:
-        if p.action == DROPPED:
-            tally.reasons[(p.field, p.reason)] += 1
-            tally.first_at.setdefault((p.field, p.reason), records[p.index].location)
-    good = checked.rows.drop(index=list(dropped))
-    raw_store.add_incoming(con, spec, good.assign(_seq=good.index + seq, **meta))
-    quarantined = _quarantine_rows(
-        spec, display, meta["_load_id"], meta["_loaded_at"], records, checked.problems
-    )
-    raw_store.quarantine_rows(con, quarantined)
-    tally.dropped += len(dropped)
-    tally.nulled += sum(p.action == NULLED for p in checked.problems)
-    tally.flagged += len({p.index for p in checked.problems if p.action == FLAGGED})
-    tally.examples += [_example(q) for q in quarantined[: max(0, 5 - len(tally.examples))]]
-
-
-def _example(q: dict) -> str:
-    return f"{q['file']} {q['location']}: {q['field'] or 'record'}: {q['reason']} ({q['action']})"
-
-
-def _mentioned(content: FileContent) -> set[str]:
-    """The fields a file (batch) mentions, even as null: a CSV's header, or the records' keys."""
-    if content.columns is not None:
-        return content.columns
-    mentioned: set[str] = set()
-    for record in content.records:
-        mentioned.update(record.data)
-    return mentioned
+    for good, quarantined in batches:
+        raw_store.add_incoming(con, spec, good)
+        raw_store.quarantine_rows(con, quarantined)
 
 
 def _supersede_duplicates(
@@ -366,11 +385,11 @@ def _supersede_duplicates(
             if seq + offset in wanted:
                 records[seq + offset] = record
         seq += len(content.records)
-    quarantined = _quarantine_rows(
+    quarantined = quarantine_records(
         spec, display, meta["_load_id"], meta["_loaded_at"], records, problems
     )
     raw_store.quarantine_rows(con, quarantined)
-    return [_example(q) for q in quarantined]
+    return [example(q) for q in quarantined]
 
 
 def _superseded(spec: EntitySpec, rows: pd.DataFrame) -> list[Problem]:
@@ -391,52 +410,3 @@ def _superseded(spec: EntitySpec, rows: pd.DataFrame) -> list[Problem]:
         reason = f"duplicate key {key_text}: the newer version at {kept} is kept"
         problems.append(Problem(int(index), None, None, reason, "duplicate_key", DROPPED))
     return sorted(problems, key=lambda p: p.index)
-
-
-def _safe_record(spec: EntitySpec, record) -> dict:
-    """The record as quarantined: personal data hashed, unparsed text withheld."""
-    data = dict(record.data)
-    if not spec.has_pii:
-        return data
-    for key in ("_unparsed_text", "_unparsed_row", "_unparsed_value"):
-        if key in data:
-            data[key] = f"<{len(str(data[key]))} characters withheld: may hold personal data>"
-    for f in spec.fields:
-        if f.pii and data.get(f.name) is not None:
-            text, _ = pii.plain_value(data[f.name])
-            data[f.name] = pii.keyed_hash(f.pii, text) if text else None
-    declared = set(spec.field_names)
-    if not spec.keep_extra:
-        data = {k: v for k, v in data.items() if k in declared or k.startswith("_unparsed")}
-    return data
-
-
-def _quarantine_rows(
-    spec: EntitySpec,
-    display: str,
-    load_id: str,
-    at: datetime,
-    records,
-    problems: list[Problem],
-) -> list[dict]:
-    rows = []
-    for problem in sorted(problems, key=lambda p: (p.index, p.field or "")):
-        record = records[problem.index]
-        rows.append(
-            {
-                "load_id": load_id,
-                "source_system": spec.source,
-                "entity": spec.name,
-                "file": display,
-                "line": record.line,
-                "location": record.location,
-                "field": problem.field,
-                "value": None if problem.value is None else str(problem.value),
-                "reason": problem.reason,
-                "record": _safe_record(spec, record),
-                "quarantined_at": at,
-                "reason_code": problem.code,
-                "action": problem.action,
-            }
-        )
-    return rows

@@ -276,9 +276,13 @@ def read_csv_batches(
         yield from whole
 
 
+def text_size(path: Path) -> int:
+    """About how many bytes of text the file holds: a gzip file is about a tenth of its text."""
+    return path.stat().st_size * (10 if path.suffix == ".gz" else 1)
+
+
 def _large(path: Path) -> bool:
-    # a gzip file is about a tenth of its text
-    return path.stat().st_size * (10 if path.suffix == ".gz" else 1) > STREAM_BYTES
+    return text_size(path) > STREAM_BYTES
 
 
 def _open_export(path: Path):

@@ -81,6 +81,8 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = field.type
     if field.pii:
         return _pseudonymized(field, raw)
+    if (uniform := _uniform_column(field, raw)) is not None:
+        return uniform
     kinds = raw.map(type)
     is_str, is_number = kinds.isin((str,)), kinds.isin((int, float))  # bool is its own type
     if t in ("id", "int"):
@@ -115,6 +117,30 @@ def _typed(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     else:  # pragma: no cover - specs validate their types
         raise ValueError(t)
     return value, (ok.astype(bool) | raw.isna())
+
+
+# Columns whose every value already has the field's type, as one C pass over the
+# column (`infer_dtype`) tells: the common case. They skip the per-value type
+# lookup and conversions of the general path, which gives the same values.
+_UNIFORM_KIND = {"id": "integer", "int": "integer", "text": "string", "bool": "boolean"}
+_INT64_MIN = -(2**63)
+
+
+def _uniform_column(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    if pd.api.types.infer_dtype(raw, skipna=True) != _UNIFORM_KIND.get(field.type):
+        return None
+    if field.type == "text":
+        value = raw.astype("string")
+    elif field.type == "bool":
+        value = raw.astype("boolean")
+    else:
+        try:
+            value = raw.astype("Int64")
+        except (OverflowError, TypeError, ValueError):  # beyond 64 bits: said per value
+            return None
+        if value.min() <= _INT64_MIN:  # the general path's bound, |n| < 2**63
+            return None
+    return value, pd.Series(True, index=raw.index)
 
 
 def _json_text(value: object) -> str:
@@ -232,6 +258,8 @@ def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
 
 
 def _extra(record: dict, declared: set[str], keep: bool) -> str | None:
+    if record.keys() <= declared:  # the common case, checked in C
+        return None
     extra = {k: v for k, v in record.items() if k not in declared}
     if not extra:
         return None
