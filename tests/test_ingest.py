@@ -6,7 +6,9 @@ import gzip
 import hashlib
 import hmac
 import json
+import sys
 import tempfile
+import types
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -805,6 +807,13 @@ def test_files_checked_in_worker_processes_load_exactly_as_in_the_loader(tmp_pat
     spool_root = tmp_path / "tmp"
     spool_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    # the program's main module must not run again in a worker (a Streamlit page that
+    # replaced it did, once)
+    trap = tmp_path / "main.py"
+    trap.write_text("raise SystemExit('the main module ran in a worker')\n")
+    main_module = types.ModuleType("__main__")
+    main_module.__file__ = str(trap)
+    monkeypatch.setitem(sys.modules, "__main__", main_module)
     in_workers = load_with("2", "in_workers")
 
     assert in_workers == in_loader

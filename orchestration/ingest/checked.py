@@ -10,12 +10,15 @@ most of an ingest's time, uses every core while the loader stores.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import tempfile
+import types
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -209,7 +212,12 @@ class Prepared:
 
 
 def _prepare(
-    source: Source, spec: EntitySpec, path: Path, display: str, meta: dict, spool: Path
+    source: Source,
+    spec: EntitySpec,
+    path: Path,
+    display: str,
+    meta: dict,
+    spool: Path,
 ) -> Prepared:
     """In a worker: check the file, spooling each batch. The loader's own rules: a
     stream that breaks after its first batch is read again whole."""
@@ -242,6 +250,19 @@ def _workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """multiprocessing runs the program's main module again in every worker it starts,
+    whatever it is: the `hiring` script, a benchmark, a Streamlit page that replaced
+    it. A worker needs none of it, so while workers start the main module is a bare one."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class FilePool:
     """Checks the large files of one source ahead, in worker processes; the loader
     takes each file's result in its own order and stores it. Without large files
@@ -267,9 +288,9 @@ class FilePool:
             self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
             self._spool = Path(tempfile.mkdtemp(prefix="hiring-ingest-"))
         spool = self._spool / str(len(self._futures))
-        self._futures[path] = self._executor.submit(
-            _prepare, source, spec, path, display, meta, spool
-        )
+        with _main_module_hidden():  # a worker may start here
+            future = self._executor.submit(_prepare, source, spec, path, display, meta, spool)
+        self._futures[path] = future
 
     def take(self, path: Path) -> Prepared | None:
         """The file's checked batches, when a worker has it (waiting for it). A worker's
