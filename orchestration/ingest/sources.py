@@ -21,8 +21,9 @@ from orchestration.ingest.readers import (
 )
 from orchestration.ingest.specs import ATS_CSV, GREENHOUSE, LEVER, PEOPLE, EntitySpec
 
-# (path, display name, spec, stream) -> the file's records, in batches when it is large
-Reader = Callable[[Path, str, EntitySpec, bool], Iterator[FileContent]]
+# (path, display name, spec, stream, records per batch or None for the readers')
+# -> the file's records, in batches when it is large
+Reader = Callable[[Path, str, EntitySpec, bool, int | None], Iterator[FileContent]]
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,17 @@ class Source:
         return (snapshots[0] if snapshots else None), deltas
 
 
-def _read_json(path: Path, display: str, spec: EntitySpec, stream: bool) -> Iterator[FileContent]:
-    return read_json_batches(path, display, stream)
+def _read_json(
+    path: Path, display: str, spec: EntitySpec, stream: bool, size: int | None = None
+) -> Iterator[FileContent]:
+    return read_json_batches(path, display, stream, size)
 
 
-def _read_csv(path: Path, display: str, spec: EntitySpec, stream: bool) -> Iterator[FileContent]:
+def _read_csv(
+    path: Path, display: str, spec: EntitySpec, stream: bool, size: int | None = None
+) -> Iterator[FileContent]:
     required = [f.name for f in spec.fields if f.required]
-    return read_csv_batches(path, display, required, spec.field_names, stream)
+    return read_csv_batches(path, display, required, spec.field_names, stream, size)
 
 
 GREENHOUSE_SOURCE = Source(
