@@ -54,7 +54,7 @@ def test_dbt_models_sit_between_raw_tables_and_the_published_snapshot(defs):
 
 def test_dbt_tests_surface_as_asset_checks(defs):
     dbt_checks = [c for c in all_checks(defs).values() if c.asset_key.path[0] == "marts"]
-    assert any(c.name.startswith("unique_fct_applications") for c in dbt_checks)
+    assert any(c.name.startswith("primary_key_fct_applications") for c in dbt_checks)
 
 
 def test_refresh_job_runs_in_process(defs):

@@ -88,12 +88,12 @@ def test_checks_list_each_file_validation_and_the_dbt_tests(handmade_published: 
             "select check_name, status from meta_check_results where check_type = 'dbt test'",
         )
     )
-    assert dbt["unique_fct_applications_application_id"] == "pass"
+    assert dbt["primary_key_fct_applications_application_id"] == "pass"
     assert set(dbt.values()) <= {"pass", "warn"}  # a failing test stops the refresh
     target = query(
         handmade_published,
         "select target, failing_rows from meta_check_results"
-        " where check_name = 'unique_fct_applications_application_id'",
+        " where check_name = 'primary_key_fct_applications_application_id'",
     )
     assert target == [("fct_applications", 0)]
 
