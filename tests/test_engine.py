@@ -16,15 +16,18 @@ import pyarrow.parquet as pq
 import pytest
 
 from orchestration.engine import (
+    DUCKDB_MEMORY_ENV,
     ENGINE_ENV,
     copy_spark_marts,
     current_engine,
     export_raw_table,
+    ingest_memory_limit,
     metastore_busy,
     metastore_holder,
     raw_parquet_dir,
     spark_tables_dir,
 )
+from orchestration.ingest import raw_store
 
 
 def test_engine_defaults_to_duckdb_and_refuses_an_unknown_one(monkeypatch):
@@ -35,6 +38,34 @@ def test_engine_defaults_to_duckdb_and_refuses_an_unknown_one(monkeypatch):
     monkeypatch.setenv(ENGINE_ENV, "postgres")
     with pytest.raises(ValueError, match="expected one of duckdb, spark"):
         current_engine()
+
+
+@pytest.mark.parametrize(
+    ("limit", "share"),
+    [
+        (None, "750MB"),  # the default, 1500MB
+        ("1500MB", "750MB"),
+        ("3GB", "1500MB"),
+        ("4GiB", "2147MB"),
+        (" 0.5 gb ", "250MB"),
+        ("80%", "80%"),  # not a size this reads: DuckDB's to read, used whole
+    ],
+)
+def test_ingest_takes_half_of_duckdbs_memory_limit(monkeypatch, limit, share):
+    monkeypatch.delenv(DUCKDB_MEMORY_ENV, raising=False)
+    if limit is not None:
+        monkeypatch.setenv(DUCKDB_MEMORY_ENV, limit)
+    assert ingest_memory_limit() == share
+
+
+def test_the_loaders_connection_uses_the_ingest_share(monkeypatch, tmp_path):
+    monkeypatch.setenv(DUCKDB_MEMORY_ENV, "1000MB")
+    con = raw_store.connect(tmp_path / "warehouse.duckdb")
+    try:
+        limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    finally:
+        con.close()
+    assert limit == "476.8 MiB"  # 500 MB, as DuckDB prints it
 
 
 def test_raw_table_is_written_as_parquet_spark_reads(tmp_path):

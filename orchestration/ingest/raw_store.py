@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.engine import duckdb_memory_limit
+from orchestration.engine import ingest_memory_limit
 from orchestration.ingest.specs import ALL_SPECS, META_COLUMNS, EntitySpec, raw_table_ddl
 
 LOAD_LOG_COLUMNS = {
@@ -64,7 +64,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
-    limit = duckdb_memory_limit().replace("'", "")
+    limit = ingest_memory_limit().replace("'", "")
     con.execute(f"set memory_limit = '{limit}'")  # beyond it, a large load spills to disk
     return con
 
