@@ -288,7 +288,8 @@ class FilePool:
         """Of the files a source will load, those to check in worker processes."""
         if _workers() == 0:
             return set()
-        large = {p: text_size(p) for p in paths if text_size(p) >= FILE_MIN_BYTES}
+        sizes = {p: text_size(p) for p in paths}
+        large = {p: size for p, size in sizes.items() if size >= FILE_MIN_BYTES}
         return set(large) if sum(large.values()) >= SOURCE_MIN_BYTES else set()
 
     def submit(self, source: Source, spec: EntitySpec, path: Path, display: str, meta: dict):
