@@ -138,20 +138,39 @@ def ensure_manifest(warehouse_db: Path) -> Path:
     return manifest
 
 
-def seed_partial_parse(run_target: Path) -> None:
-    """Give a run's own target folder the project's parse, so dbt does not parse again.
+PARSE_FILE = "partial_parse.msgpack"
+
+
+def seed_partial_parse(run_target: Path, kept: Path) -> None:
+    """Give a run's own target folder a parse, so dbt does not parse again.
 
     dbt keeps its parse (`partial_parse.msgpack`) in the target folder, and each
-    refresh runs in a new one (`WAREHOUSE/.dbt/target/<run>`): without this copy
-    every refresh parsed the whole project again (about 3 s). dbt still checks
-    the copy against the project's files and parses what changed.
+    refresh runs in a new one (`WAREHOUSE/.dbt/target/<run>`): without a copy
+    every refresh parsed the whole project again (about 3 s). The parse records
+    the profile it was made with, the warehouse's path included, and dbt parses
+    everything again when that differs. So the warehouse's own parse (`kept`, left
+    by its last build: `keep_partial_parse`) comes first, and the project's (made
+    by `ensure_manifest` for whichever warehouse) serves a warehouse's first build.
+    dbt still checks the copy against the project's files and parses what changed.
     """
-    parsed = dbt_project.manifest_path.parent / "partial_parse.msgpack"
+    project = dbt_project.manifest_path.parent / PARSE_FILE
     run_target.mkdir(parents=True, exist_ok=True)
-    with (parsed.parent / ".parse.lock").open("w") as lock:
+    if kept.is_file():
+        shutil.copyfile(kept, run_target / PARSE_FILE)
+        return
+    with (project.parent / ".parse.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_SH)  # never a copy of a file being rewritten
-        if parsed.is_file():
-            shutil.copyfile(parsed, run_target / parsed.name)
+        if project.is_file():
+            shutil.copyfile(project, run_target / PARSE_FILE)
+
+
+def keep_partial_parse(run_target: Path, kept: Path) -> None:
+    """Keep the parse of a run (made for this warehouse) for the warehouse's next build."""
+    parsed = run_target / PARSE_FILE
+    if parsed.is_file():
+        partial = kept.with_name(kept.name + ".new")
+        shutil.copyfile(parsed, partial)
+        os.replace(partial, kept)  # a killed copy never leaves half a parse
 
 
 class HiringDbtTranslator(DagsterDbtTranslator):

@@ -17,6 +17,13 @@ import pytest
 
 from orchestration.lock import warehouse_lock
 from orchestration.refresh import LOGS_KEPT, new_run_log
+from orchestration.transform import (
+    PARSE_FILE,
+    dbt_project,
+    ensure_manifest,
+    keep_partial_parse,
+    seed_partial_parse,
+)
 from tests.conftest import (
     HANDMADE_AS_OF,
     HANDMADE_EXPORT,
@@ -358,7 +365,8 @@ def test_each_refresh_log_is_kept_and_the_newest_ten_remain(tmp_path):
 def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
     handmade_copy, tmp_path
 ):
-    """Nothing a refresh writes outside the warehouse folder grows per run."""
+    """Nothing a refresh writes outside the warehouse folder grows per run; the
+    warehouse keeps dbt's parse, so its second build does not parse again."""
     warehouse = tmp_path / "wh"
     project = PROJECT_ROOT / "dbt_project"
 
@@ -379,11 +387,31 @@ def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
     assert not list((project / "target").glob("hiring_dbt_models-*"))
     assert (project / "logs").exists() == had_logs
     assert list((warehouse / ".dbt" / "target").iterdir()) == []  # cleaned after the run
+    assert (warehouse / ".dbt" / "partial_parse.msgpack").is_file()
     logs = sorted((warehouse / "logs").glob("refresh-*.log"))
+    # dbt's words when a parse does not fit (made for another warehouse's path)
+    assert "Unable to do partial parsing" not in logs[1].read_text()
     assert len(logs) == 2
     assert all(log.stat().st_size > 0 for log in logs)  # the first was not emptied
     assert f"full log          {logs[1]}" in second.stdout
     assert (warehouse / "logs" / "refresh.log").resolve() == logs[1]
+
+
+def test_a_warehouses_own_dbt_parse_comes_before_the_projects(tmp_path):
+    """dbt parses everything again when a parse was made for another warehouse's
+    path: a warehouse's first build takes the project's parse, later ones their own."""
+    ensure_manifest(tmp_path / "warehouse.duckdb")  # the project's parse exists
+    project_parse = (dbt_project.manifest_path.parent / PARSE_FILE).read_bytes()
+    kept = tmp_path / ".dbt" / PARSE_FILE
+    first, second = tmp_path / ".dbt" / "target" / "1", tmp_path / ".dbt" / "target" / "2"
+
+    seed_partial_parse(first, kept)
+    assert (first / PARSE_FILE).read_bytes() == project_parse
+    (first / PARSE_FILE).write_bytes(b"the parse dbt made in the first build")
+    keep_partial_parse(first, kept)
+    seed_partial_parse(second, kept)
+    assert (second / PARSE_FILE).read_bytes() == b"the parse dbt made in the first build"
+    assert sorted(p.name for p in kept.parent.iterdir()) == [PARSE_FILE, "target"]  # no .new
 
 
 # -- one refresh per warehouse --------------------------------------------------------------

@@ -10,7 +10,8 @@ dbt's per-run output (compiled SQL, run_results.json, its log: ~13 MB a run)
 goes to `WAREHOUSE/.dbt/target/<run>` and is removed once the failure report
 has read it and the test results are in `ops.dbt_test_results` (names, statuses
 and counts, for the published snapshot); a folder left by a killed run goes at
-the start of the next.
+the start of the next. Only dbt's parse of the project is kept, in
+`WAREHOUSE/.dbt`, for the warehouse's next build.
 """
 
 import json
@@ -32,8 +33,10 @@ from orchestration.health import record_dbt_tests
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
+    PARSE_FILE,
     HiringDbtTranslator,
     dbt_project,
+    keep_partial_parse,
     point_dbt_at,
     seed_partial_parse,
 )
@@ -65,9 +68,10 @@ def hiring_dbt_models(
     runs = warehouse.dbt_dir / "target"
     _remove_children(runs)  # left by a killed run; we hold the lock, nobody uses them
     target = runs / context.run_id[:8]
+    parse = warehouse.dbt_dir / PARSE_FILE  # this warehouse's last parse
     report(context, f"dbt {' '.join(args)}")
     try:
-        seed_partial_parse(target)
+        seed_partial_parse(target, parse)
         invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
         seen: Counter[str] = Counter()
         for event in invocation.stream():
@@ -91,6 +95,7 @@ def hiring_dbt_models(
                 context, f"  copied {len(tables)} Spark marts into {warehouse.warehouse_db.name}"
             )
     finally:
+        keep_partial_parse(target, parse)
         shutil.rmtree(target, ignore_errors=True)
 
 
