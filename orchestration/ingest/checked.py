@@ -261,7 +261,7 @@ def _workers() -> int:
 
 
 @contextlib.contextmanager
-def _main_module_hidden():
+def main_module_hidden():
     """multiprocessing runs the program's main module again in every worker it starts,
     whatever it is: the `hiring` script, a benchmark, a Streamlit page that replaced
     it. A worker needs none of it, so while workers start the main module is a bare one."""
@@ -299,7 +299,7 @@ class FilePool:
             self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
             self._spool = Path(tempfile.mkdtemp(prefix="hiring-ingest-"))
         spool = self._spool / str(len(self._futures))
-        with _main_module_hidden():  # a worker may start here
+        with main_module_hidden():  # a worker may start here
             future = self._executor.submit(_prepare, source, spec, path, display, meta, spool)
         self._futures[path] = future
 
