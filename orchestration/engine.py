@@ -57,8 +57,9 @@ def ingest_memory_limit() -> str:
     The loader only appends checked batches and joins keys; beside it, at 1M
     applications, worker processes check the files (orchestration/ingest/checked.py).
     With the whole limit, DuckDB's cache of the rows just written put the process
-    tree at 3.1 GB; with half, 2.7 GB, for about 2 s more of ingest. A limit this
-    cannot read (DuckDB's own spelling) is used whole.
+    tree at 3.1 GB; with half, 2.7 GB, for a few seconds more of ingest (benchmark,
+    1M: Greenhouse 70 s -> 74 s). A limit this cannot read (DuckDB's own spelling,
+    e.g. `80%`) is used whole.
     """
     limit = duckdb_memory_limit()
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", limit)

@@ -73,11 +73,10 @@ class Report:
 
 
 class TreeMemory:
-    """Peak resident memory of a process (this one by default) and all its descendants,
-    sampled from /proc."""
+    """Peak resident memory of a process and all its descendants, sampled from /proc."""
 
-    def __init__(self, root: int | None = None, every: float = 0.1) -> None:
-        self.root = root or os.getpid()
+    def __init__(self, root: int, every: float = 0.1) -> None:
+        self.root = root
         self.every = every
         self.peak_bytes = 0
         self._stop = threading.Event()
