@@ -342,8 +342,9 @@ def render_doc() -> str:
         "",
         "Every ATS source's staging folder ends in one model per entity,"
         " `stg_<source>__<entity>`, with exactly these columns and types (a dbt test,"
-        " `matches_canonical_contract`, fails naming the source model and the missing or"
-        " mistyped column). `int_<entity>_unioned` unions the sources listed in the dbt var"
+        " `assert_staging_models_match_the_canonical_contract`, checks every source's models"
+        " and fails naming the model and the missing or mistyped column)."
+        " `int_<entity>_unioned` unions the sources listed in the dbt var"
         f" `ats_sources` (default: {', '.join(f'`{s}`' for s in ATS_SOURCES)}); no model"
         " after it names a vendor. Ids are text prefixed by the source system"
         " (`greenhouse:123`, `lever:9f3c...`). Timestamps are UTC.",

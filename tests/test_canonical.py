@@ -4,6 +4,7 @@ vendor."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -152,3 +153,18 @@ def test_contract_test_names_the_model_and_the_mistyped_column(probe_failures):
         for p in probe_failures
     ), probe_failures
     assert len(probe_failures) == 2, probe_failures
+
+
+def test_contract_test_checks_every_source_s_staging_model_of_every_entity(tmp_path):
+    from orchestration.transform import ensure_manifest
+
+    manifest = json.loads(ensure_manifest(tmp_path / "warehouse.duckdb").read_text())
+    test = manifest["nodes"][
+        "test.hiring_analytics.assert_staging_models_match_the_canonical_contract"
+    ]
+    checked = {node.rsplit(".", 1)[1] for node in test["depends_on"]["nodes"]}
+    assert checked == {
+        f"stg_{source}__{entity.name}"
+        for source in canonical.ATS_SOURCES
+        for entity in canonical.ENTITIES
+    }
