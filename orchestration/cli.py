@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from orchestration.engine import ENGINE_ENV, ENGINES
+from orchestration.engine import ENGINE_ENV, ENGINES, connect_duckdb
 from orchestration.locations import DEFAULT_EXPORTS, PROJECT_ROOT, PUBLISHED_FILE
 
 DEFAULT_PORT = 8501
@@ -349,7 +349,7 @@ def _slides(
     from dashboards.scope import ALL_DEPARTMENTS, ALL_SOURCES
 
     click.echo(f"Reading {published}")
-    con = duckdb.connect(str(published), read_only=True)
+    con = connect_duckdb(published, read_only=True)
     try:
         scope = deck.scope_for(
             con, quarter, department or ALL_DEPARTMENTS, source_system or ALL_SOURCES

@@ -51,6 +51,21 @@ _BYTES_PER_UNIT = {"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
 _BYTES_PER_UNIT |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
+def connect_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection of the pipeline to a DuckDB file, without DuckDB's progress bar.
+
+    DuckDB draws the bar for any query over 2 s on the process's own stdout, past
+    any redirection of sys.stdout and into any file: at 1M applications it cut
+    through the refresh's progress lines. (The option is per connection; dbt's is
+    set in profiles.yml.)
+    """
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 def ingest_memory_limit() -> str:
     """The loader's DuckDB share: half of `duckdb_memory_limit()`.
 
@@ -129,9 +144,7 @@ def copy_spark_marts(warehouse_db: Path, warehouse_dir: Path) -> dict[str, int]:
         raise RuntimeError(
             f"Spark built no marts under {spark_tables_dir(warehouse_dir)}: nothing to publish"
         )
-    import duckdb
-
-    con = duckdb.connect(str(warehouse_db))
+    con = connect_duckdb(warehouse_db)
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("begin transaction")

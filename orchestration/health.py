@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.engine import connect_duckdb
+
 OPS_SCHEMA = "ops"
 PUBLISHED = "published"
 FAILED = "failed"
@@ -69,7 +71,7 @@ def record_refresh(
     refresh published nothing, so it has none.
     """
     at = at or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    con = duckdb.connect(str(warehouse_db))
+    con = connect_duckdb(warehouse_db)
     try:
         _ensure(con, "refresh_log", REFRESH_LOG_COLUMNS)
         _ensure(con, "dbt_test_results", DBT_TEST_COLUMNS)  # publish reads both
@@ -153,7 +155,7 @@ def record_dbt_tests(warehouse_db: Path, load_id: str, target: Path) -> int:
     manifest_path = target / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
     rows = dbt_test_rows(json.loads(results.read_text()), manifest)
-    con = duckdb.connect(str(warehouse_db))
+    con = connect_duckdb(warehouse_db)
     try:
         _ensure(con, "dbt_test_results", DBT_TEST_COLUMNS)
         con.execute("begin transaction")

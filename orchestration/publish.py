@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import health
+from orchestration.engine import connect_duckdb
 
 MARTS_SCHEMA = "marts"
 # Marts that stay in the warehouse: inputs of the statistics step, whose counts are
@@ -84,7 +85,7 @@ def _write_snapshot(
     tmp: Path, warehouse_db: Path, load_id: str, published_at: datetime, dbt_manifest: Path | None
 ) -> tuple[dict[str, int], str | None]:
     """Write the snapshot to `tmp`: the marts, then the meta_* tables."""
-    con = duckdb.connect(str(tmp))
+    con = connect_duckdb(tmp)
     try:
         con.execute("attach ? as wh (read_only)", [str(warehouse_db)])
         tables = [

@@ -119,9 +119,10 @@ def _remember(warehouse_dir: Path, inputs: fingerprint.Inputs, summary: RefreshS
 
 def _ingested_hashes(warehouse_db: Path) -> dict[str, str]:
     """Export path -> SHA-256 of every file the raw layer's rows come from."""
-    import duckdb
 
-    con = duckdb.connect(str(warehouse_db), read_only=True)
+    from orchestration.engine import connect_duckdb
+
+    con = connect_duckdb(warehouse_db, read_only=True)
     try:
         return dict(con.execute("select file, file_hash from raw.file_state").fetchall())
     finally:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.engine import connect_duckdb
+
 MAX_EXAMPLES = 5
 # Never printed, even hashed: the terminal and the summary hold no candidate data.
 PERSONAL_COLUMNS = frozenset(
@@ -74,7 +76,7 @@ class _read_only:
 
     def __enter__(self):
         try:
-            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con = connect_duckdb(self.path, read_only=True)
         except duckdb.Error:
             self.con = None
         return self.con

@@ -23,6 +23,7 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration.engine import connect_duckdb
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.statistics import fairness, program_effect
@@ -185,7 +186,7 @@ def statistics(
     refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
 ):
     report(context, f"statistics: reading {warehouse.warehouse_db}")
-    con = duckdb.connect(str(warehouse.warehouse_db))
+    con = connect_duckdb(warehouse.warehouse_db)
     try:
         outputs = {step.output_table: step.compute(read_input(con, step)) for step in STEPS}
         write_outputs(con, outputs)

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.engine import ingest_memory_limit
+from orchestration.engine import connect_duckdb, ingest_memory_limit
 from orchestration.ingest.specs import ALL_SPECS, META_COLUMNS, EntitySpec, raw_table_ddl
 
 LOAD_LOG_COLUMNS = {
@@ -62,7 +62,7 @@ create table if not exists raw.file_state (
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = connect_duckdb(path)
     con.execute("set TimeZone = 'UTC'")
     limit = ingest_memory_limit().replace("'", "")
     con.execute(f"set memory_limit = '{limit}'")  # beyond it, a large load spills to disk
