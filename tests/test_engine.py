@@ -73,11 +73,11 @@ def test_the_pipelines_connections_draw_no_progress_bar(tmp_path):
     # DuckDB draws it on the process's stdout for any query over 2 s
     path = tmp_path / "w.duckdb"
     with connect_duckdb(path) as con:
-        assert con.sql("select current_setting('enable_progress_bar')").fetchone() == (False,)
+        assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)
     with connect_duckdb(path, read_only=True) as con:
-        assert con.sql("select current_setting('enable_progress_bar')").fetchone() == (False,)
+        assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)
     with raw_store.connect(path) as con:
-        assert con.sql("select current_setting('enable_progress_bar')").fetchone() == (False,)
+        assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)
 
 
 def test_raw_table_is_written_as_parquet_spark_reads(tmp_path):
