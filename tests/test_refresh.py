@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.engine import ENGINE_ENV
 from orchestration.lock import warehouse_lock
 from orchestration.refresh import LOGS_KEPT, new_run_log
 from orchestration.transform import (
@@ -22,6 +23,7 @@ from orchestration.transform import (
     dbt_project,
     ensure_manifest,
     keep_partial_parse,
+    project_parse,
     seed_partial_parse,
 )
 from tests.conftest import (
@@ -387,7 +389,7 @@ def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
     assert not list((project / "target").glob("hiring_dbt_models-*"))
     assert (project / "logs").exists() == had_logs
     assert list((warehouse / ".dbt" / "target").iterdir()) == []  # cleaned after the run
-    assert (warehouse / ".dbt" / "partial_parse.msgpack").is_file()
+    assert (warehouse / ".dbt" / "partial_parse.duckdb.msgpack").is_file()
     logs = sorted((warehouse / "logs").glob("refresh-*.log"))
     # dbt's words when a parse does not fit (made for another warehouse's path)
     assert "Unable to do partial parsing" not in logs[1].read_text()
@@ -401,17 +403,33 @@ def test_a_warehouses_own_dbt_parse_comes_before_the_projects(tmp_path):
     """dbt parses everything again when a parse was made for another warehouse's
     path: a warehouse's first build takes the project's parse, later ones their own."""
     ensure_manifest(tmp_path / "warehouse.duckdb")  # the project's parse exists
-    project_parse = (dbt_project.manifest_path.parent / PARSE_FILE).read_bytes()
+    projects = project_parse().read_bytes()
     kept = tmp_path / ".dbt" / PARSE_FILE
     first, second = tmp_path / ".dbt" / "target" / "1", tmp_path / ".dbt" / "target" / "2"
 
     seed_partial_parse(first, kept)
-    assert (first / PARSE_FILE).read_bytes() == project_parse
+    assert (first / PARSE_FILE).read_bytes() == projects
     (first / PARSE_FILE).write_bytes(b"the parse dbt made in the first build")
     keep_partial_parse(first, kept)
     seed_partial_parse(second, kept)
     assert (second / PARSE_FILE).read_bytes() == b"the parse dbt made in the first build"
-    assert sorted(p.name for p in kept.parent.iterdir()) == [PARSE_FILE, "target"]  # no .new
+    assert kept.is_file() and not list(kept.parent.glob("*.new"))
+
+
+def test_each_engine_keeps_its_own_project_parse(tmp_path, monkeypatch):
+    """A parse records its profile: a Spark parse must not replace the one new DuckDB
+    warehouses start from (they would each parse the whole project again)."""
+    ensure_manifest(tmp_path / "warehouse.duckdb")
+    duckdbs = project_parse("duckdb").read_bytes()
+    monkeypatch.setenv(ENGINE_ENV, "spark")
+    ensure_manifest(tmp_path / "warehouse.duckdb")
+
+    assert project_parse() == project_parse("spark")
+    assert project_parse("spark").read_bytes() != duckdbs
+    assert project_parse("duckdb").read_bytes() == duckdbs
+    seed_partial_parse(tmp_path / "run", tmp_path / "kept")
+    assert (tmp_path / "run" / PARSE_FILE).read_bytes() == project_parse("spark").read_bytes()
+    assert not list(dbt_project.manifest_path.parent.glob(".parse-*"))  # its folder removed
 
 
 # -- one refresh per warehouse --------------------------------------------------------------

@@ -33,11 +33,11 @@ from orchestration.health import record_dbt_tests
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
-    PARSE_FILE,
     HiringDbtTranslator,
     dbt_project,
     keep_partial_parse,
     point_dbt_at,
+    project_parse,
     seed_partial_parse,
 )
 from orchestration.transform_failures import describe_failures
@@ -68,7 +68,7 @@ def hiring_dbt_models(
     runs = warehouse.dbt_dir / "target"
     _remove_children(runs)  # left by a killed run; we hold the lock, nobody uses them
     target = runs / context.run_id[:8]
-    parse = warehouse.dbt_dir / PARSE_FILE  # this warehouse's last parse
+    parse = warehouse.dbt_dir / project_parse().name  # this warehouse's last, this engine's
     report(context, f"dbt {' '.join(args)}")
     try:
         seed_partial_parse(target, parse)
