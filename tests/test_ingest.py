@@ -487,6 +487,26 @@ def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
     ]
 
 
+def test_json_fields_are_stored_as_json_text_even_beyond_64_bit_integers():
+    """orjson refuses integers beyond 64 bits: such a column falls back, value by value."""
+    from orchestration.ingest.readers import Record
+
+    spec = spec_named("applications")
+    base = {"id": 1, "candidate_id": 2, "status": "active"}
+    records = [
+        Record({**base, "source": {"id": 7, "public_name": "Referral"}}, 1, "line 1"),
+        Record({**base, "id": 2, "source": {"id": 2**70}}, 2, "line 2"),
+        Record({**base, "id": 3, "source": "not an object"}, 3, "line 3"),
+    ]
+    checked = check_records(spec, records)
+    assert checked.rows["source"].fillna("(null)").tolist() == [
+        '{"id":7,"public_name":"Referral"}',
+        '{"id": 1180591620717411303424}',
+        "(null)",
+    ]
+    assert [(p.index, p.field, p.action) for p in checked.problems] == [(2, "source", "nulled")]
+
+
 # -- one rule for timestamps and dates ------------------------------------------------------
 
 
@@ -749,6 +769,20 @@ def test_the_keyed_hash_is_hmac_sha256_of_the_normalized_value():
     assert pii.keyed_hash("email", "  Aiko.Tanaka@Example.com ", "k3y") == expected
     phone = hmac.new(b"k3y", b"+15550199", hashlib.sha256).hexdigest()
     assert pii.keyed_hash("phone", "+1 (555) 0199", "k3y") == phone
+
+
+@pytest.mark.parametrize("key", ["k", "k" * 64, "k" * 65, "ключ-" * 30])
+def test_a_columns_keyed_hashes_are_hmac_sha256_for_keys_of_any_length(key):
+    """The column's hashes build HMAC's padded keys themselves: checked against the
+    standard library's HMAC, with keys shorter than, equal to and longer than a block."""
+    texts = ["Aiko  Tanaka", None, "   ", "Émile Zola"]
+    expected = [
+        hmac.new(key.encode(), b"aiko tanaka", hashlib.sha256).hexdigest(),
+        None,
+        None,  # nothing left once normalized
+        hmac.new(key.encode(), "émile zola".encode(), hashlib.sha256).hexdigest(),
+    ]
+    assert pii.keyed_hashes("name", texts, key) == expected
 
 
 # -- large files checked in worker processes -------------------------------------------------
