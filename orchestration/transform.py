@@ -149,7 +149,7 @@ def ensure_manifest(warehouse_db: Path) -> Path:
         if _sources_newer_than(manifest) or not _complete(manifest):
             _parse(warehouse_db, manifest.parent)
             _replace(manifest.parent / PARSE_FILE, parse)
-        elif _sources_newer_than(parse):  # the manifest is another engine's
+        elif _sources_newer_than(parse):  # a current manifest, but no parse for this engine
             with tempfile.TemporaryDirectory(dir=manifest.parent, prefix=".parse-") as run:
                 _parse(warehouse_db, Path(run))
                 _replace(Path(run) / PARSE_FILE, parse)
@@ -191,8 +191,9 @@ def seed_partial_parse(run_target: Path, kept: Path) -> None:
     everything again when that differs. So the warehouse's own parse (`kept`, left
     by its last build: `keep_partial_parse`) comes first, and the project's parse
     for the engine (made by `ensure_manifest` for whichever warehouse) serves a
-    warehouse's first build. dbt still checks the copy against the project's
-    files and parses what changed.
+    warehouse's first build; without it (`dg dev` parses the project itself), the
+    project's last parse, which at worst costs the whole parse it would have.
+    dbt still checks the copy against the project's files and parses what changed.
     """
     project = project_parse()
     run_target.mkdir(parents=True, exist_ok=True)
@@ -201,8 +202,10 @@ def seed_partial_parse(run_target: Path, kept: Path) -> None:
         return
     with (project.parent / ".parse.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_SH)  # never a copy of a file being rewritten
-        if project.is_file():
-            shutil.copyfile(project, run_target / PARSE_FILE)
+        for parse in (project, project.parent / PARSE_FILE):
+            if parse.is_file():
+                shutil.copyfile(parse, run_target / PARSE_FILE)
+                return
 
 
 def keep_partial_parse(run_target: Path, kept: Path) -> None:
