@@ -15,6 +15,7 @@ import pytest
 from orchestration.generate import DEMO_APPLICATIONS, LEVER_ENCODING, generate_export
 from orchestration.generate.company import ACQUIRED_AT, DEPARTMENTS, STAGE_NAMES
 from orchestration.generate.lever import ARCHIVE_REASONS, LEVER_PIPELINE
+from orchestration.generate.parallel import beside
 from orchestration.ingest.readers import read_json_records
 from orchestration.ingest.specs import GREENHOUSE, PEOPLE
 
@@ -123,6 +124,25 @@ def test_committed_demo_is_the_default_export(tmp_path):
     )
     assert files_of(DEMO) == files_of(tmp_path)
     assert sum(len(b) for b in files_of(DEMO).values()) < 5_000_000
+
+
+def test_the_two_halves_merge_and_a_failure_in_either_is_raised(tmp_path):
+    marker = tmp_path / "written by the child"
+
+    def there():
+        marker.write_text("x")
+        return {"a": 1}
+
+    assert beside(there, lambda: {"b": 2}) == {"a": 1, "b": 2}
+    assert marker.exists()  # the child really ran, in its own process
+
+    def broken():
+        raise ValueError("no such job 42")
+
+    with pytest.raises(RuntimeError, match="(?s)second process failed.*no such job 42"):
+        beside(broken, lambda: {})
+    with pytest.raises(ValueError, match="here too"):
+        beside(lambda: {}, lambda: (_ for _ in ()).throw(ValueError("here too")))
 
 
 # --- the documented format -----------------------------------------------------

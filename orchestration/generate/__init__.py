@@ -28,6 +28,7 @@ from .interviews import schedule_interviews, talk_time
 from .lever import Refs, build_refs, lever_objects
 from .offers import offer_records
 from .openings import build_openings, job_close_times
+from .parallel import beside
 from .people_files import build_people_files
 from .times import END, NULL
 from .writer import (
@@ -78,63 +79,84 @@ def generate_export(
     refs = build_refs(company, apps, openings, ivs, np.random.default_rng([seed, 1]))
     people = build_people_files(company, apps, ivs, talk, openings, closed_at, refs, rng)
 
-    say("building Harvest objects")
-    last_activity = apps.last_activity()
-    job_activity = np.full(company.jobs.id.size, NULL, dtype=np.int64)
-    np.maximum.at(job_activity, apps.job[apps.has_job], last_activity[apps.has_job])
-    interviews, scorecards = records.scheduled_interviews(company, apps, ivs)
-    gh = _GreenhouseFilter(company, apps, refs)
-    greenhouse = {
-        "applications": (write_json_pages, records.applications(company, apps, last_activity)),
-        "application_stages": (write_json_lines, records.application_stages(company, apps)),
-        "candidates": (write_json_array, records.candidates(apps, last_activity, rng)),
-        "jobs": (write_json_array, records.jobs(company, apps, openings, closed_at, job_activity)),
-        "job_stages": (write_json_array, records.job_stages(company)),
-        "scheduled_interviews": (write_json_array, interviews),
-        "scorecards": (write_json_array, scorecards),
-        "offers": (write_json_array, offer_records(apps, company.jobs, openings)),
-        "users": (write_json_array, records.users(company)),
-        "departments": (write_json_array, records.departments()),
-        "offices": (write_json_array, records.offices()),
-        "sources": (write_json_array, records.sources()),
-        "rejection_reasons": (write_json_array, records.rejection_reasons()),
-        "demographics": (write_json_array, records.demographics(apps, rng)),
-    }
-
-    greenhouse = {name: (write, gh.keep(name, rows)) for name, (write, rows) in greenhouse.items()}
-
-    say("building Lever objects for the acquired departments")
-    lever = lever_objects(
-        company,
-        apps,
-        ivs,
-        openings,
-        closed_at,
-        last_activity,
-        refs,
-        np.random.default_rng([seed, 2]),
-    )
-
-    say(f"writing {out_dir}")
-    written: dict[str, int] = {}
+    say("building and writing Harvest, Lever and HR files, two processes at once")
     for folder in ("greenhouse", "lever", "people"):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
-    for name, (write, rows) in greenhouse.items():
-        written[f"greenhouse/{name}.json"] = write(out_dir / "greenhouse" / f"{name}.json", rows)
-    for name, rows in lever.items():
-        write = LEVER_ENCODING[name]
-        written[f"lever/{name}.json"] = write(out_dir / "lever" / f"{name}.json", rows)
-    for name, (header, rows) in people.items():
-        written[f"people/{name}.csv"] = write_csv(out_dir / "people" / f"{name}.csv", header, rows)
-    if compress:
-        for name in written:
-            _gzip(out_dir / name)
+    files = _Files(out_dir, compress, _GreenhouseFilter(company, apps, refs))
+    last_activity = apps.last_activity()
+
+    def applicants() -> dict[str, int]:
+        # Every draw of `rng` left happens here, in the order it always has: the same
+        # seed gives the same bytes whichever process writes the file.
+        files.greenhouse(
+            "candidates", write_json_array, records.candidates(apps, last_activity, rng)
+        )
+        files.greenhouse("demographics", write_json_array, records.demographics(apps, rng))
+        files.greenhouse(
+            "applications", write_json_pages, records.applications(company, apps, last_activity)
+        )
+        files.greenhouse(
+            "application_stages", write_json_lines, records.application_stages(company, apps)
+        )
+        return files.written
+
+    def the_rest() -> dict[str, int]:
+        interviews, scorecards = records.scheduled_interviews(company, apps, ivs)
+        files.greenhouse("scheduled_interviews", write_json_array, interviews)
+        files.greenhouse("scorecards", write_json_array, scorecards)
+        del interviews, scorecards
+        job_activity = np.full(company.jobs.id.size, NULL, dtype=np.int64)
+        np.maximum.at(job_activity, apps.job[apps.has_job], last_activity[apps.has_job])
+        jobs = records.jobs(company, apps, openings, closed_at, job_activity)
+        files.greenhouse("jobs", write_json_array, jobs)
+        files.greenhouse("job_stages", write_json_array, records.job_stages(company))
+        files.greenhouse("offers", write_json_array, offer_records(apps, company.jobs, openings))
+        files.greenhouse("users", write_json_array, records.users(company))
+        files.greenhouse("departments", write_json_array, records.departments())
+        files.greenhouse("offices", write_json_array, records.offices())
+        files.greenhouse("sources", write_json_array, records.sources())
+        files.greenhouse("rejection_reasons", write_json_array, records.rejection_reasons())
+        lever = lever_objects(
+            company,
+            apps,
+            ivs,
+            openings,
+            closed_at,
+            last_activity,
+            refs,
+            np.random.default_rng([seed, 2]),
+        )
+        for name, rows in lever.items():
+            files.write(f"lever/{name}.json", LEVER_ENCODING[name], rows)
+        for name, (header, rows) in people.items():
+            files.write(f"people/{name}.csv", lambda path, r, h=header: write_csv(path, h, r), rows)
+        return files.written
+
+    # Both halves read the simulation through fork's copy-on-write memory.
+    written = dict(sorted(beside(applicants, the_rest).items()))
     # Marks a synthetic export: the public demo salt is fine for it (no real people).
     (out_dir / DEMO_EXPORT_MARKER).write_text(
         f"A synthetic export written by `hiring generate` ({applications} applications,"
         f" seed {seed}).\n"
     )
     return written
+
+
+class _Files:
+    """Writes the export's files, each once: Greenhouse records without what lives in
+    Lever, gzip-compressed when asked; remembers the rows written per file."""
+
+    def __init__(self, out_dir: Path, compress: bool, greenhouse: _GreenhouseFilter) -> None:
+        self.out_dir, self.compress, self.filter = out_dir, compress, greenhouse
+        self.written: dict[str, int] = {}
+
+    def greenhouse(self, name: str, write: Callable[[Path, list], int], rows: list) -> None:
+        self.write(f"greenhouse/{name}.json", write, self.filter.keep(name, rows))
+
+    def write(self, name: str, write: Callable[[Path, list], int], rows: list) -> None:
+        self.written[name] = write(self.out_dir / name, rows)
+        if self.compress:
+            _gzip(self.out_dir / name)
 
 
 def _gzip(path: Path) -> None:
