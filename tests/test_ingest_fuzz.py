@@ -69,12 +69,12 @@ def _outcome(read) -> tuple:
     return ("records", [(r.data, r.line, r.location, r.problem) for r in records])
 
 
-def _in_batches(read_batches, read_whole) -> list:
+def _in_batches(read_batches, read_whole, block: int = 5) -> list:
     """Records as the loader gets them from a large file: in batches (of 2 records here,
-    from blocks of 5 characters), read again whole when the batches cannot go on."""
+    from blocks of 5 characters, or `block`), read again whole when the batches cannot go on."""
     with (
         mock.patch.object(readers, "STREAM_BYTES", 0),
-        mock.patch.object(readers, "_BLOCK_CHARS", 5),
+        mock.patch.object(readers, "_BLOCK_CHARS", block),
     ):
         try:
             return [r for content in read_batches() for r in content.records]
@@ -104,17 +104,42 @@ def _layouts(values: list) -> list[bytes]:
         st.dictionaries(st.text(max_size=8), json_values, max_size=3) | json_values, max_size=5
     ),
     st.integers(min_value=0, max_value=6),
+    st.sampled_from([5, 1 << 20]),  # lines cut by the block's end, or whole lines
 )
-def test_json_read_in_batches_gives_the_records_of_the_whole_file(values, layout):
+def test_json_read_in_batches_gives_the_records_of_the_whole_file(values, layout, block):
     path = _write(_layouts(values)[layout], "x.json")
     whole = _outcome(lambda: read_json_records(path, "x.json").records)
     batched = _outcome(
         lambda: _in_batches(
             lambda: readers.read_json_batches(path, "x.json", size=2),
             lambda: read_json_records(path, "x.json"),
+            block,
         )
     )
     assert batched == whole
+
+
+def test_an_element_is_read_from_its_line_only_when_the_line_holds_it_whole():
+    # each shape next to the one-record-a-line case the fast path takes
+    text = (
+        '[{"id": 1, "tags": [1,\n 2]},\n'  # a line ending in "," inside an element
+        '{"id": 2}, {"id": 3},\n'  # two elements on a line
+        '{"id": 4, "note": "a,"},\r\n'  # a comma in a string, a CRLF line end
+        '  {\n    "id": 5\n  },\n'  # indented
+        '{"id": 6}]\n'  # the last element before "]"
+    )
+    path = _write(text.encode(), "x.json")
+    for block in (5, 1 << 20):
+        records = _in_batches(
+            lambda: readers.read_json_batches(path, "x.json", size=2),
+            lambda: read_json_records(path, "x.json"),
+            block,
+        )
+        assert [r.data["id"] for r in records] == [1, 2, 3, 4, 5, 6]
+        assert records[0].data["tags"] == [1, 2] and records[3].data["note"] == "a,"
+        assert _outcome(lambda r=records: r) == _outcome(
+            lambda: read_json_records(path, "x.json").records
+        )
 
 
 @FUZZ

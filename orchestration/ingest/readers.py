@@ -382,8 +382,7 @@ def _array_records(path: Path) -> Iterator[Record]:
     paged = None
     index = page_no = 0
     with _open_export(path) as handle:
-        for text in _array_elements(handle):
-            value = orjson.loads(text)  # the whole-file reader's parser: the same values
+        for value in _array_elements(handle):
             items = _page_items(value)
             if paged is None:
                 paged = items is not None
@@ -403,24 +402,29 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _BLOCK_CHARS = 8 << 20
 
 
-def _array_elements(handle) -> Iterator[str]:
-    """The text of each element of the top-level JSON array in `handle`.
+def _array_elements(handle) -> Iterator[object]:
+    """The value of each element of the top-level JSON array in `handle`, parsed by
+    orjson (the whole-file reader's parser: the same values).
 
-    The file is decoded a block at a time and the standard library's scanner
-    finds where each element ends, so memory holds a block and one element,
-    not the file. Anything but a well-formed array raises _NotStreamable.
+    The file is decoded a block at a time, so memory holds a block and one
+    element, not the file. An element alone on its line before a comma (as JSON
+    arrays are mostly written, one record or API page a line) is parsed straight
+    from the line; anywhere else, the standard library's scanner finds where the
+    element ends (it builds the value to know, so it costs about twice). Anything
+    but a well-formed array raises _NotStreamable.
     """
     decode = codecs.getincrementaldecoder("utf-8")().decode
     scan = json.JSONDecoder().raw_decode
     buf, pos, eof = "", 0, False
+    line_end = -1  # where the line at `pos` ends: a newline, or len(buf) if none yet
 
     def fill() -> None:
-        nonlocal buf, pos, eof
+        nonlocal buf, pos, eof, line_end
         if eof:
             raise _NotStreamable("the array is not closed")
         block = handle.read(_BLOCK_CHARS)
         eof = not block
-        buf, pos = buf[pos:] + decode(block, final=eof), 0
+        buf, pos, line_end = buf[pos:] + decode(block, final=eof), 0, -1
 
     def next_char() -> str:
         nonlocal pos
@@ -434,6 +438,22 @@ def _array_elements(handle) -> Iterator[str]:
     if next_char() != "]":
         while True:
             next_char()
+            if line_end < pos:
+                line_end = buf.find("\n", pos)
+                line_end = len(buf) if line_end < 0 else line_end
+            if line_end < len(buf):
+                # A complete JSON value from the element's start to a comma ending
+                # the line can only be the element itself.
+                line = buf[pos:line_end].rstrip()
+                if line.endswith(","):
+                    try:
+                        value = orjson.loads(line[:-1])
+                    except orjson.JSONDecodeError:
+                        pass  # more than one element on the line, or broken: scanned
+                    else:
+                        yield value
+                        pos += len(line)
+                        continue
             try:
                 _, end = scan(buf, pos)
             except json.JSONDecodeError:
@@ -441,7 +461,7 @@ def _array_elements(handle) -> Iterator[str]:
             if end == len(buf):  # cut at the block's end (or broken: fill says so at EOF)
                 fill()
                 continue
-            yield buf[pos:end]
+            yield orjson.loads(buf[pos:end])
             pos = end
             separator = next_char()
             pos += 1
