@@ -161,11 +161,13 @@ def _run(
         _drop_raw(warehouse)
 
     from orchestration.assets import ALL_ASSETS
+    from orchestration.ingest.checked import workers_kept
     from orchestration.resources import build_resources
 
     instance = DagsterInstance.ephemeral()
     # dbt's own log lines go to the log file; the terminal gets progress and the summary.
-    with contextlib.redirect_stdout(log_file):
+    # One set of ingest worker processes for every source (started at the first large file).
+    with contextlib.redirect_stdout(log_file), workers_kept():
         result = materialize(
             ALL_ASSETS,
             resources=build_resources(warehouse),

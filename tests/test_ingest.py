@@ -861,6 +861,54 @@ def test_files_checked_in_worker_processes_load_exactly_as_in_the_loader(tmp_pat
     assert not list(spool_root.iterdir())  # the spooled batches are removed
 
 
+def test_a_refresh_keeps_its_worker_processes_from_one_source_to_the_next(tmp_path, monkeypatch):
+    """Inside `workers_kept` (a refresh), the sources share one set of workers: their
+    imports are paid once. Each source's spool is still removed, the workers stop
+    with the refresh, and a source outside it starts and stops its own."""
+    monkeypatch.setattr(checked, "FILE_MIN_BYTES", 0)
+    monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 0)
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    export = write_export(
+        tmp_path / "e",
+        {
+            "greenhouse/applications.json": json.dumps(APPS),
+            "greenhouse/jobs.json": json.dumps(JOBS),
+        },
+    )
+    started, executor = [], checked._Workers.executor
+    monkeypatch.setattr(
+        checked._Workers, "executor", lambda self: started.append(executor(self)) or started[-1]
+    )
+
+    def load(name: str) -> dict[str, int]:
+        connection = raw_store.connect(tmp_path / name / "warehouse.duckdb")
+        try:
+            results = load_source(connection, GREENHOUSE_SOURCE, export, "load-1")
+            return {r.entity: r.rows_loaded for r in results if r.rows_loaded}
+        finally:
+            connection.close()
+
+    with checked.workers_kept():
+        first, second = load("a"), load("b")
+        kept = checked._kept
+        assert kept._executor is not None
+        checked.stop_kept_workers()  # as dbt starts
+        assert kept._executor is None
+        load("b2")  # an ingest after that starts them again
+    assert first == second == {"applications": len(APPS), "jobs": len(JOBS)}
+    assert len({id(e) for e in started}) == 2  # the second source used the first's workers
+    assert kept._executor is None and checked._kept is None  # stopped with the refresh
+    assert not list(spool_root.iterdir())
+
+    started.clear()
+    load("c")
+    load("d")
+    assert len({id(e) for e in started}) == 2 and checked._kept is None  # one set each
+
+
 def test_workers_check_the_large_files_of_a_source_with_enough_of_them(tmp_path, monkeypatch):
     monkeypatch.setattr(checked, "FILE_MIN_BYTES", 10)
     monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 25)

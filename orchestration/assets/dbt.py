@@ -30,6 +30,7 @@ from orchestration.engine import (
     metastore_holder,
 )
 from orchestration.health import record_dbt_tests
+from orchestration.ingest.checked import stop_kept_workers
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
@@ -54,6 +55,7 @@ def hiring_dbt_models(
     warehouse: WarehouseResource,
     refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
 ):
+    stop_kept_workers()  # dbt's memory, not the ingest's, counts from here
     args = ["build", "--exclude-resource-type", "unit_test"]
     if current_engine() == "duckdb":
         # dbt's debug log (a few MB, removed with the run's folder) took a tenth of

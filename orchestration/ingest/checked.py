@@ -21,7 +21,7 @@ import tempfile
 import types
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -273,13 +273,62 @@ def main_module_hidden():
         sys.modules["__main__"] = main
 
 
+class _Workers:
+    """The worker processes of the ingest, started at the first large file. Inside
+    `workers_kept` one set serves every source of a refresh; otherwise each source
+    starts its own and stops it when done."""
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is not None and getattr(self._executor, "_broken", False):
+            self.stop()  # a worker died in an earlier source: that source said so; start anew
+        if self._executor is None:
+            # spawn, not fork: the loader's process holds DuckDB's and Dagster's threads
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
+        return self._executor
+
+    def stop(self) -> None:
+        if self._executor is not None:
+            broken = getattr(self._executor, "_broken", False)
+            self._executor.shutdown(wait=not broken, cancel_futures=True)
+            self._executor = None
+
+
+_kept: _Workers | None = None
+
+
+@contextlib.contextmanager
+def workers_kept() -> Iterator[None]:
+    """Keep the worker processes from one source to the next (a refresh): each starts
+    with about 4 s of imports (Great Expectations, pandas), paid then once, not once
+    per source with large files."""
+    global _kept
+    outer, _kept = _kept, _kept or _Workers()
+    try:
+        yield
+    finally:
+        if outer is None:
+            _kept.stop()
+        _kept = outer
+
+
+def stop_kept_workers() -> None:
+    """The ingest is over: kept workers (about 450 MB each at 1M applications) stop
+    now rather than sit idle beside dbt; one more ingest would start them again."""
+    if _kept is not None:
+        _kept.stop()
+
+
 class FilePool:
     """Checks the large files of one source ahead, in worker processes; the loader
     takes each file's result in its own order and stores it. Without large files
     (or with one core) it starts nothing and the loader checks every file itself."""
 
     def __init__(self) -> None:
-        self._executor: ProcessPoolExecutor | None = None
+        self._workers = _kept or _Workers()
         self._spool: Path | None = None
         self._futures: dict[Path, Future] = {}
 
@@ -293,14 +342,12 @@ class FilePool:
         return set(large) if sum(large.values()) >= SOURCE_MIN_BYTES else set()
 
     def submit(self, source: Source, spec: EntitySpec, path: Path, display: str, meta: dict):
-        if self._executor is None:
-            # spawn, not fork: the loader's process holds DuckDB's and Dagster's threads
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
+        if self._spool is None:
             self._spool = Path(tempfile.mkdtemp(prefix="hiring-ingest-"))
         spool = self._spool / str(len(self._futures))
         with main_module_hidden():  # a worker may start here
-            future = self._executor.submit(_prepare, source, spec, path, display, meta, spool)
+            executor = self._workers.executor()
+            future = executor.submit(_prepare, source, spec, path, display, meta, spool)
         self._futures[path] = future
 
     def take(self, path: Path) -> Prepared | None:
@@ -320,8 +367,14 @@ class FilePool:
             raise
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop this source's work. Kept workers go on to the next source, once they
+        are done with any file of this one not taken (its spool is removed next)."""
+        if self._workers is _kept:
+            for future in self._futures.values():
+                future.cancel()
+            wait(list(self._futures.values()))
+        else:
+            self._workers.stop()
         if self._spool is not None:
             shutil.rmtree(self._spool, ignore_errors=True)
 
