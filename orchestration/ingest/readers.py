@@ -416,7 +416,7 @@ def _array_elements(handle) -> Iterator[object]:
     decode = codecs.getincrementaldecoder("utf-8")().decode
     scan = json.JSONDecoder().raw_decode
     buf, pos, eof = "", 0, False
-    line_end = -1  # where the line at `pos` ends: a newline, or len(buf) if none yet
+    line_end = -1  # end of the line last tried whole: its newline, or len(buf) if none yet
 
     def fill() -> None:
         nonlocal buf, pos, eof, line_end
@@ -438,21 +438,22 @@ def _array_elements(handle) -> Iterator[object]:
     if next_char() != "]":
         while True:
             next_char()
-            if line_end < pos:
+            if pos > line_end:  # the element opens a line: try the line whole, once
                 line_end = buf.find("\n", pos)
-                line_end = len(buf) if line_end < 0 else line_end
-            if line_end < len(buf):
-                # A complete JSON value from the element's start to a comma ending
-                # the line can only be the element itself.
-                line = buf[pos:line_end].rstrip()
-                if line.endswith(","):
+                line_end = len(buf) if line_end < 0 else line_end  # none: not before fill
+                last = line_end
+                while last > pos and buf[last - 1] in " \t\r":
+                    last -= 1
+                if line_end < len(buf) and buf[last - 1] == ",":
+                    # A complete JSON value from the element's start to a comma ending
+                    # the line can only be the element itself.
                     try:
-                        value = orjson.loads(line[:-1])
+                        value = orjson.loads(buf[pos : last - 1])
                     except orjson.JSONDecodeError:
                         pass  # more than one element on the line, or broken: scanned
                     else:
                         yield value
-                        pos += len(line)
+                        pos = last
                         continue
             try:
                 _, end = scan(buf, pos)
