@@ -487,6 +487,37 @@ def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
     ]
 
 
+def test_only_the_rules_that_fail_are_validated_again_for_their_rows(monkeypatch):
+    """Great Expectations judges every rule at once (BOOLEAN_ONLY); only a rule that
+    failed is validated again (COMPLETE), for the indexes of its failing rows."""
+    from orchestration.ingest import validation
+    from orchestration.ingest.readers import Record
+
+    spec = spec_named("application_stages")
+    rules = validation._rules(spec)
+    calls, validate = [], validation._validate
+    monkeypatch.setattr(
+        validation,
+        "_validate",
+        lambda spec, check, which, detail: (
+            calls.append((which, detail)) or validate(spec, check, which, detail)
+        ),
+    )
+    good = {"stage_id": 2, "stage_name": "Offer", "entered_at": "2026-01-01T10:00:00Z"}
+    records = [Record({**good, "application_id": i}, i, f"line {i}") for i in range(1, 4)]
+    assert check_records(spec, records).problems == []
+    assert calls == [(tuple(range(len(rules))), "BOOLEAN_ONLY")]
+
+    calls.clear()
+    records[1] = Record({**good, "application_id": 2, "stage_id": "two"}, 2, "line 2")
+    problems = check_records(spec, records).problems
+    assert [(p.index, p.field, p.reason) for p in problems] == [
+        (1, "stage_id", "expected an integer id, got 'two'")
+    ]
+    (failed,) = [i for i, r in enumerate(rules) if r.field == "stage_id" and r.code == "wrong_type"]
+    assert calls == [(tuple(range(len(rules))), "BOOLEAN_ONLY"), ((failed,), "COMPLETE")]
+
+
 def test_json_fields_are_stored_as_json_text_even_beyond_64_bit_integers():
     """orjson refuses integers beyond 64 bits: such a column falls back, value by value."""
     from orchestration.ingest.readers import Record

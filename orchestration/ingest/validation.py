@@ -1,10 +1,11 @@
 """Validate loaded records with Great Expectations before they reach a raw table.
 
 Each spec becomes an expectation suite: required fields, types, value sets and
-time order. GX runs on a pandas frame (its DuckDB datasource does not work here,
-see README "Validation"); a rule that fails is validated again with COMPLETE
-results, so that every failing row is known by index and can be quarantined
-with its field and a readable reason.
+time order. GX runs on a pandas frame: its SQL datasource over DuckDB (through
+duckdb-engine) reports every expectation as failed, with no observed value and
+no error. Every rule is judged at once; a rule that fails is validated again
+with COMPLETE results, so that every failing row is known by index and can be
+quarantined with its field and a readable reason.
 Types are parsed vectorized in pandas; the suite then asserts each parse
 succeeded, so a type failure is reported the same way as any other.
 """
