@@ -156,25 +156,29 @@ def _run(
     if salt_warning:
         logging.getLogger("hiring.progress").warning(f"WARNING: {salt_warning}")
     _progress("preparing the dbt project")
-    ensure_manifest(warehouse.warehouse_db)
-    if rebuild:
-        _drop_raw(warehouse)
+    from orchestration.ingest.checked import start_workers_ahead, workers_kept
 
-    from orchestration.assets import ALL_ASSETS
-    from orchestration.ingest.checked import workers_kept
-    from orchestration.resources import build_resources
+    # One set of ingest worker processes for every source, importing what checking
+    # needs while this process sets up Dagster and the dbt project.
+    with workers_kept():
+        start_workers_ahead()
+        ensure_manifest(warehouse.warehouse_db)
+        if rebuild:
+            _drop_raw(warehouse)
 
-    instance = DagsterInstance.ephemeral()
-    # dbt's own log lines go to the log file; the terminal gets progress and the summary.
-    # One set of ingest worker processes for every source (started at the first large file).
-    with contextlib.redirect_stdout(log_file), workers_kept():
-        result = materialize(
-            ALL_ASSETS,
-            resources=build_resources(warehouse),
-            instance=instance,
-            run_config=QUIET_DAGSTER,
-            raise_on_error=False,
-        )
+        from orchestration.assets import ALL_ASSETS
+        from orchestration.resources import build_resources
+
+        instance = DagsterInstance.ephemeral()
+        # dbt's own log lines go to the log file; the terminal gets progress and the summary.
+        with contextlib.redirect_stdout(log_file):
+            result = materialize(
+                ALL_ASSETS,
+                resources=build_resources(warehouse),
+                instance=instance,
+                run_config=QUIET_DAGSTER,
+                raise_on_error=False,
+            )
     entries = instance.all_logs(result.run_id)
     _write_run_log(log_file, entries)
     summary = summarize(entries)

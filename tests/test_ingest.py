@@ -940,6 +940,40 @@ def test_a_refresh_keeps_its_worker_processes_from_one_source_to_the_next(tmp_pa
     assert len({id(e) for e in started}) == 2 and checked._kept is None  # one set each
 
 
+def test_workers_started_ahead_check_every_file_until_they_stop(tmp_path, monkeypatch):
+    """A refresh starts its workers before the ingest, to import while it sets up; then
+    small files go to them too, and the loader's process never imports GX. Once they
+    stop (dbt starts), an ingest is back to the size rule."""
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+    monkeypatch.setattr(checked, "FILE_MIN_BYTES", 10)
+    monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 25)
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    small.write_text("x" * 9)
+    large.write_text("x" * 12)
+    checked.start_workers_ahead()  # outside a refresh: nothing to keep them for
+    assert checked._kept is None
+    with checked.workers_kept():
+        checked.start_workers_ahead()
+        executor = checked._kept._executor
+        assert executor is not None and len(executor._processes) == 2
+        assert checked.FilePool.worth_it([small, large]) == {small, large}
+        export = write_export(tmp_path / "e", {"greenhouse/jobs.json": json.dumps(JOBS)})
+        submitted, submit = [], checked.FilePool.submit
+        monkeypatch.setattr(
+            checked.FilePool, "submit", lambda pool, *a: submitted.append(a[3]) or submit(pool, *a)
+        )
+        connection = raw_store.connect(tmp_path / "w" / "warehouse.duckdb")
+        try:
+            results = load_source(connection, GREENHOUSE_SOURCE, export, "load-1")
+        finally:
+            connection.close()
+        assert {r.entity: r.rows_loaded for r in results if r.rows_loaded} == {"jobs": len(JOBS)}
+        assert submitted == ["greenhouse/jobs.json"]  # a small file, checked in a worker
+        assert checked._kept._executor is executor  # by the workers started ahead
+        checked.stop_kept_workers()
+        assert checked.FilePool.worth_it([small, large]) == set()  # 12 bytes: not worth a start
+
+
 def test_workers_check_the_large_files_of_a_source_with_enough_of_them(tmp_path, monkeypatch):
     monkeypatch.setattr(checked, "FILE_MIN_BYTES", 10)
     monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 25)

@@ -274,12 +274,13 @@ def main_module_hidden():
 
 
 class _Workers:
-    """The worker processes of the ingest, started at the first large file. Inside
-    `workers_kept` one set serves every source of a refresh; otherwise each source
-    starts its own and stops it when done."""
+    """The worker processes of the ingest, started at the first large file, or ahead
+    of the ingest (`start_workers_ahead`). Inside `workers_kept` one set serves every
+    source of a refresh; otherwise each source starts its own and stops it when done."""
 
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
+        self.ahead = False  # started ahead: their imports are paid, every file goes to them
 
     def executor(self) -> ProcessPoolExecutor:
         if self._executor is not None and getattr(self._executor, "_broken", False):
@@ -290,11 +291,15 @@ class _Workers:
             self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
         return self._executor
 
+    def running(self) -> bool:
+        return self._executor is not None and not getattr(self._executor, "_broken", False)
+
     def stop(self) -> None:
         if self._executor is not None:
             broken = getattr(self._executor, "_broken", False)
             self._executor.shutdown(wait=not broken, cancel_futures=True)
             self._executor = None
+        self.ahead = False
 
 
 _kept: _Workers | None = None
@@ -313,6 +318,28 @@ def workers_kept() -> Iterator[None]:
         if outer is None:
             _kept.stop()
         _kept = outer
+
+
+def start_workers_ahead() -> None:
+    """Inside `workers_kept`: start the workers now, each importing what checking needs
+    (Great Expectations, about 4 s) while this process sets up the refresh (Dagster
+    and the dbt project, several seconds on one core). Then every file, small ones
+    too, is checked in them: the loader's process never pays that import, and a
+    small export's files are checked two at a time while the loader stores. Not
+    with one core, where there is nothing to overlap."""
+    if _kept is None or _workers() == 0 or (os.cpu_count() or 1) < 2:
+        return
+    with main_module_hidden():
+        executor = _kept.executor()
+        for _ in range(_workers()):  # one each: a busy worker makes the pool start another
+            executor.submit(_warm_up)
+    _kept.ahead = True
+
+
+def _warm_up() -> None:
+    from orchestration.ingest.validation import prepare
+
+    prepare()
 
 
 def stop_kept_workers() -> None:
@@ -337,6 +364,8 @@ class FilePool:
         """Of the files a source will load, those to check in worker processes."""
         if _workers() == 0:
             return set()
+        if _kept is not None and _kept.ahead and _kept.running():
+            return set(paths)
         sizes = {p: text_size(p) for p in paths}
         large = {p: size for p, size in sizes.items() if size >= FILE_MIN_BYTES}
         return set(large) if sum(large.values()) >= SOURCE_MIN_BYTES else set()

@@ -370,6 +370,12 @@ def _import_gx():
     return gx
 
 
+def prepare() -> None:
+    """Import and set up Great Expectations now rather than at the first batch (about
+    4 s): a worker started ahead of the ingest does it while the refresh sets up."""
+    _batch_definition()
+
+
 @cache
 def _batch_definition():
     gx = _import_gx()
