@@ -9,6 +9,8 @@ Two tables in the warehouse's `ops` schema, which `hiring refresh --rebuild` kee
   only grows with each publish.
 - `ops.dbt_test_results`: the data tests of the latest dbt build, read from its
   run_results.json before that folder is removed; publish copies this refresh's.
+- `ops.statistics_checks`: the statistics step's checks of its output tables
+  (columns, types, no hidden value shown); publish copies this refresh's too.
 
 Names of checks and files and counts only: a test's message or failing rows may
 quote a candidate's data, so they stay out.
@@ -45,6 +47,14 @@ DBT_TEST_COLUMNS = {
     "model": "varchar",  # the model or source table the test checks, when dbt names one
     "status": "varchar",  # pass | warn | fail | error | skipped, as dbt reports it
     "failing_rows": "bigint",
+}
+
+STATISTICS_CHECK_COLUMNS = {
+    "load_id": "varchar",
+    "check_name": "varchar",
+    "target": "varchar",  # the table checked
+    "status": "varchar",  # pass | fail
+    "failing_rows": "bigint",  # hidden rows that show a value
 }
 
 
@@ -157,16 +167,29 @@ def record_dbt_tests(warehouse_db: Path, load_id: str, target: Path) -> int:
     rows = dbt_test_rows(json.loads(results.read_text()), manifest)
     con = connect_duckdb(warehouse_db)
     try:
-        _ensure(con, "dbt_test_results", DBT_TEST_COLUMNS)
-        con.execute("begin transaction")
-        con.execute(f"delete from {OPS_SCHEMA}.dbt_test_results")
-        if rows:
-            con.executemany(
-                f"insert into {OPS_SCHEMA}.dbt_test_results ({', '.join(DBT_TEST_COLUMNS)})"
-                " values (?, ?, ?, ?, ?)",
-                [(load_id, *row) for row in rows],
-            )
-        con.execute("commit")
+        _replace(con, "dbt_test_results", DBT_TEST_COLUMNS, [(load_id, *row) for row in rows])
     finally:
         con.close()
     return len(rows)
+
+
+def record_statistics_checks(
+    con: duckdb.DuckDBPyConnection, load_id: str, rows: list[tuple[str, str, str, int]]
+) -> None:
+    """Replace ops.statistics_checks with this refresh's (check, table, status, failing rows)."""
+    _replace(con, "statistics_checks", STATISTICS_CHECK_COLUMNS, [(load_id, *r) for r in rows])
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[tuple]
+) -> None:
+    _ensure(con, table, columns)
+    con.execute("begin transaction")
+    con.execute(f"delete from {OPS_SCHEMA}.{table}")
+    if rows:
+        con.executemany(
+            f"insert into {OPS_SCHEMA}.{table} ({', '.join(columns)})"
+            f" values ({', '.join('?' for _ in columns)})",
+            rows,
+        )
+    con.execute("commit")

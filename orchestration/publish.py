@@ -44,9 +44,11 @@ QUARANTINE_SUMMARY_DIMENSIONS = (
 )
 # dbt docs blocks published as meta_metric_docs: one per metric of docs/metrics.md.
 METRIC_DOC_PREFIX = "metric_"
-# meta_check_results.check_type: a dbt data test, or the ingest validation of one file
-# (Great Expectations: the `rows_valid` asset check of its raw table).
+# meta_check_results.check_type: a dbt data test, a check of the statistics step, or
+# the ingest validation of one file (Great Expectations: the `rows_valid` asset check
+# of its raw table).
 DBT_TEST = "dbt test"
+STATISTICS = "statistics"  # the statistics step's check of each table it writes
 VALIDATION = "validation"
 VALIDATION_CHECK = "rows_valid"
 
@@ -204,6 +206,10 @@ def _write_health(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
             from wh.{health.OPS_SCHEMA}.dbt_test_results
             where load_id = ?
             union all
+            select ? as check_type, check_name, target, status, failing_rows
+            from wh.{health.OPS_SCHEMA}.statistics_checks
+            where load_id = ?
+            union all
             select
                 ? as check_type,
                 ? as check_name,
@@ -217,7 +223,7 @@ def _write_health(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
         ) as checks (check_type, check_name, target, status, failing_rows)
         order by check_type, check_name, target
         """,
-        [DBT_TEST, load_id, VALIDATION, VALIDATION_CHECK],
+        [DBT_TEST, load_id, STATISTICS, load_id, VALIDATION, VALIDATION_CHECK],
     )
 
 

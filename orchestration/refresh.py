@@ -276,7 +276,10 @@ def _write_run_log(log_file, entries) -> None:
 
 def summarize(entries) -> RefreshSummary:
     """Read the summary from a run's event log entries."""
+    from orchestration.assets.ingest import FILE_CHECK, ROWS_CHECK
+
     summary = RefreshSummary()
+    file_status: dict[tuple[str, ...], str] = {}  # raw table's asset -> its file's status
     step_started: dict[str, float] = {}
     # what a blocking check that failed says, per step: the cause of that step's failure
     failed_checks: dict[str, list[str]] = {}
@@ -290,10 +293,25 @@ def summarize(entries) -> RefreshSummary:
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in step_started:
             summary.step_seconds[event.step_key] = entry.timestamp - step_started[event.step_key]
         if kind == "ASSET_MATERIALIZATION":
-            _count_materialization(summary, event.event_specific_data.materialization)
+            materialization = event.event_specific_data.materialization
+            _count_materialization(summary, materialization)
+            status = materialization.metadata.get("status")
+            file_status[tuple(materialization.asset_key.path)] = getattr(status, "value", status)
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            _count_check(summary, evaluation)
+            # The checks the snapshot lists (Data health): each dbt test, and the row
+            # validation of each file in the raw layer. A file that cannot be read is a
+            # failed check; one that can is not a check of its own, and a file or
+            # source the export does not have has nothing checked.
+            if evaluation.check_name == FILE_CHECK:
+                counted = not evaluation.passed
+            elif evaluation.check_name == ROWS_CHECK:
+                status = file_status.get(tuple(evaluation.asset_key.path))
+                counted = status in ("loaded", "unchanged")
+            else:
+                counted = True
+            if counted:
+                _count_check(summary, evaluation)
             if not evaluation.passed and evaluation.severity.value == "ERROR":
                 failed_checks.setdefault(event.step_key, []).append(
                     evaluation.description or evaluation.check_name

@@ -75,7 +75,9 @@ def test_every_file_behind_the_snapshot_is_listed_with_its_counts(
     }
 
 
-def test_checks_list_each_file_validation_and_the_dbt_tests(handmade_published: Path) -> None:
+def test_checks_list_each_file_validation_the_dbt_tests_and_the_statistics_checks(
+    handmade_published: Path,
+) -> None:
     validation = query(
         handmade_published,
         "select check_name, status, count(*), sum(failing_rows) from meta_check_results"
@@ -96,6 +98,15 @@ def test_checks_list_each_file_validation_and_the_dbt_tests(handmade_published: 
         " where check_name = 'primary_key_fct_applications_application_id'",
     )
     assert target == [("fct_applications", 0)]
+    statistics = query(
+        handmade_published,
+        "select check_name, target, status, failing_rows from meta_check_results"
+        " where check_type = 'statistics' order by target",
+    )
+    assert statistics == [
+        ("contract", "fct_program_effect", "pass", 0),
+        ("contract", "fct_selection_rates", "pass", 0),
+    ]
 
 
 def test_health_tables_hold_names_and_counts_only(handmade_published: Path) -> None:

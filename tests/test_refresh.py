@@ -73,6 +73,17 @@ def test_demo_refresh_prints_its_summary_and_publishes(demo_refresh):
     assert query(
         demo_refresh.published, "select rows_loaded, rows_quarantined from meta_snapshot"
     ) == [(81334, 0)]
+    # The summary counts the checks Data health lists: every dbt test, the statistics
+    # step's check of its two tables, and the row validation of each of the 32 files
+    # (none for the ATS CSV source, absent from the demo).
+    kinds = dict(
+        query(
+            demo_refresh.published,
+            "select check_type, count(*) from meta_check_results group by check_type",
+        )
+    )
+    assert (kinds["validation"], kinds["statistics"]) == (32, 2)
+    assert f"checks            {sum(kinds.values())} passed, 0 failed, 0 warned" in out
 
 
 def test_published_marts_hold_no_candidate_identifiers(demo_published):

@@ -1,5 +1,7 @@
 -- kpi_speed_by_source splits kpi_time_to_hire's hires and kpi_time_to_fill's
 -- filled openings by source: summed over sources, each cut's count is theirs.
+-- Reads several models: Dagster shows it as a check of kpi_speed_by_source.
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_speed_by_source'}}}) }}
 with by_source as (
     select period_grain, period_start, department, source_system, measure, sum(events_n) as events_n
     from {{ ref('kpi_speed_by_source') }}

@@ -24,6 +24,7 @@ from dagster import (
 )
 
 from orchestration.engine import connect_duckdb
+from orchestration.health import record_statistics_checks
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.statistics import fairness, program_effect
@@ -134,8 +135,12 @@ def contract_violations(con: duckdb.DuckDBPyConnection, step: Step) -> dict:
     return {"wrong_types": wrong_types, "unexpected": unexpected, "leaked": leaked, "rows": rows}
 
 
+def _passed(found: dict) -> bool:
+    return not found["wrong_types"] and not found["unexpected"] and found["leaked"] == 0
+
+
 def _check_result(step: Step, found: dict) -> AssetCheckResult:
-    passed = not found["wrong_types"] and not found["unexpected"] and found["leaked"] == 0
+    passed = _passed(found)
     problems = [f"{c}: {v}" for c, v in found["wrong_types"].items()]
     problems += [f"unexpected column {c}" for c in found["unexpected"]]
     if found["leaked"]:
@@ -191,6 +196,15 @@ def statistics(
         outputs = {step.output_table: step.compute(read_input(con, step)) for step in STEPS}
         write_outputs(con, outputs)
         found = {step.output_table: contract_violations(con, step) for step in STEPS}
+        # kept for the snapshot's list of checks (Data health), beside dbt's tests
+        record_statistics_checks(
+            con,
+            context.run_id,
+            [
+                (CONTRACT_CHECK, name.split(".")[-1], "pass" if _passed(f) else "fail", f["leaked"])
+                for name, f in found.items()
+            ],
+        )
     finally:
         con.close()
     for step in STEPS:

@@ -1,4 +1,5 @@
-{{ config(severity='warn', store_failures=true) }}
+-- Reads several models: Dagster shows it as a check of the archive_reason_mapping seed.
+{{ config(severity='warn', store_failures=true, meta={'dagster': {'ref': {'name': 'archive_reason_mapping'}}}) }}
 -- Every Lever archive reason that does not mean a hire is in
 -- seeds/archive_reason_mapping.csv. An unmapped one counts as ended by the
 -- company (rejected); each warning row names it: add it to the seed with
