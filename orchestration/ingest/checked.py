@@ -3,9 +3,10 @@
 Per batch this gives what the loader stores: the typed rows that passed (with
 the load's metadata and their place in the file) and the quarantine rows of
 those that did not; the file's counts add up in a `Tally`. Being free of the
-warehouse, it runs in the loader's process for most files, and in worker
-processes for the large files of a large export (`FilePool`), so that checking,
-most of an ingest's time, uses every core while the loader stores.
+warehouse, it runs in worker processes (`FilePool`): for every file of a
+refresh that started them ahead, and otherwise for the large files of a large
+export, so that checking, most of an ingest's time, uses every core while the
+loader stores. Other files are checked in the loader's process.
 """
 
 from __future__ import annotations
