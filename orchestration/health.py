@@ -1,6 +1,6 @@
 """What the warehouse remembers about its refreshes, for the Data health page.
 
-Two tables in the warehouse's `ops` schema, which `hiring refresh --rebuild` keeps
+Three tables in the warehouse's `ops` schema, which `hiring refresh --rebuild` keeps
 (it drops only the `raw*` schemas), so the history outlives a rebuilt raw layer:
 
 - `ops.refresh_log`: one row per refresh that published or failed, with its
