@@ -18,6 +18,11 @@
     ('veteran', 'veteran_status'),
     ('disability', 'disability_status'),
 ] %}
+{% set dimensions = dimension_columns | map(attribute=0) | list %}
+{# dimension -> its group's expression over groups_per_application #}
+{% set group_of = {} %}
+{% for dimension in dimensions %}{% do group_of.update({dimension: dimension}) %}{% endfor %}
+{% do group_of.update({'gender_x_race': "gender || ' × ' || race_ethnicity"}) %}
 
 with applications as (
     select
@@ -65,55 +70,43 @@ demographics as (
         or cast(demographics.submitted_at as date) <= as_of.as_of_date
 ),
 
-answers as (
-    {%- for dimension, column in dimension_columns %}
-        select
-            applications.application_id,
-            '{{ dimension }}' as dimension,
-            trim(demographics.{{ column }}) as answer
-        from applications
-        left join demographics on applications.application_id = demographics.application_id
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-),
-
 non_responses as (
     select distinct lower(trim(answer)) as answer
     from {{ ref('demographic_non_responses') }}
 ),
 
+-- One row per application with its group in every dimension. Counting goes
+-- through this wide row: a row per application and dimension, joined to the
+-- decisions, was 14M rows at 1M applications (2.6 s; now 0.6 s).
 groups_per_application as (
     select
-        answers.application_id,
-        answers.dimension,
-        case
-            when answers.answer is null or answers.answer = '' or non_responses.answer is not null
-                then 'Not disclosed'
-            else answers.answer
-        end as group_name
-    from answers
-    left join non_responses on lower(answers.answer) = non_responses.answer
-),
-
-with_intersection as (
-    select * from groups_per_application
-    union all
-    select
-        gender.application_id,
-        'gender_x_race' as dimension,
-        gender.group_name || ' × ' || race.group_name as group_name
-    from groups_per_application as gender
-    inner join groups_per_application as race
-        on gender.application_id = race.application_id
-            and race.dimension = 'race_ethnicity'
-    where gender.dimension = 'gender'
+        applications.application_id,
+        {%- for dimension, column in dimension_columns %}
+            case
+                when trim(demographics.{{ column }}) is null
+                    or trim(demographics.{{ column }}) = ''
+                    or {{ dimension }}_non_response.answer is not null
+                    then 'Not disclosed'
+                else trim(demographics.{{ column }})
+            end as {{ dimension }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from applications
+    left join demographics on applications.application_id = demographics.application_id
+    {%- for dimension, column in dimension_columns %}
+        left join non_responses as {{ dimension }}_non_response
+            on lower(trim(demographics.{{ column }})) = {{ dimension }}_non_response.answer
+    {%- endfor %}
 ),
 
 dimension_groups as (
-    select distinct
-        dimension,
-        group_name
-    from with_intersection
+    {%- for dimension, group_name in group_of.items() %}
+        select distinct
+            '{{ dimension }}' as dimension,
+            {{ group_name }} as group_name
+        from groups_per_application
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 -- every group seen in a dimension, at every transition
@@ -126,16 +119,37 @@ cells as (
     cross join transitions
 ),
 
-counted as (
+-- decisions per transition and combination of groups: a few thousand rows
+tallied as (
     select
         decisions.transition,
-        with_intersection.dimension,
-        with_intersection.group_name,
+        {%- for dimension in dimensions %}
+            groups_per_application.{{ dimension }},
+        {%- endfor %}
         count(case when decisions.outcome = 'passed' then 1 end) as passed_n,
         count(case when decisions.outcome = 'rejected' then 1 end) as rejected_n
     from decisions
-    inner join with_intersection on decisions.application_id = with_intersection.application_id
-    group by decisions.transition, with_intersection.dimension, with_intersection.group_name
+    inner join groups_per_application
+        on decisions.application_id = groups_per_application.application_id
+    group by
+        decisions.transition
+        {%- for dimension in dimensions %},
+            groups_per_application.{{ dimension }}
+        {%- endfor %}
+),
+
+counted as (
+    {%- for dimension, group_name in group_of.items() %}
+        select
+            transition,
+            '{{ dimension }}' as dimension,
+            {{ group_name }} as group_name,
+            sum(passed_n) as passed_n,
+            sum(rejected_n) as rejected_n
+        from tallied
+        group by transition, {{ group_name }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 )
 
 select
