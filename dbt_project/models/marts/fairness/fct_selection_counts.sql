@@ -77,7 +77,7 @@ non_responses as (
 
 -- One row per application with its group in every dimension. Counting goes
 -- through this wide row: a row per application and dimension, joined to the
--- decisions, was 14M rows at 1M applications (2.6 s; now 0.6 s).
+-- decisions, was 14M rows at 1M applications (the model: 7.5 s, now 2.6 s).
 groups_per_application as (
     select
         applications.application_id,
