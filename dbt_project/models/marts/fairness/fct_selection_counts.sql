@@ -61,9 +61,14 @@ decisions as (
     where status in ('hired', 'rejected', 'withdrew')
 ),
 
--- self-identification recorded on or before the as-of date
+-- self-identification recorded on or before the as-of date, each answer trimmed
 demographics as (
-    select demographics.*
+    select
+        demographics.application_id,
+        {%- for dimension, column in dimension_columns %}
+            trim(demographics.{{ column }}) as {{ dimension }}_answer
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from {{ ref('int_demographics_unioned') }} as demographics
     cross join as_of
     where demographics.submitted_at is null
@@ -81,21 +86,21 @@ non_responses as (
 groups_per_application as (
     select
         applications.application_id,
-        {%- for dimension, column in dimension_columns %}
+        {%- for dimension in dimensions %}
             case
-                when trim(demographics.{{ column }}) is null
-                    or trim(demographics.{{ column }}) = ''
+                when demographics.{{ dimension }}_answer is null
+                    or demographics.{{ dimension }}_answer = ''
                     or {{ dimension }}_non_response.answer is not null
                     then 'Not disclosed'
-                else trim(demographics.{{ column }})
+                else demographics.{{ dimension }}_answer
             end as {{ dimension }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from applications
     left join demographics on applications.application_id = demographics.application_id
-    {%- for dimension, column in dimension_columns %}
+    {%- for dimension in dimensions %}
         left join non_responses as {{ dimension }}_non_response
-            on lower(trim(demographics.{{ column }})) = {{ dimension }}_non_response.answer
+            on lower(demographics.{{ dimension }}_answer) = {{ dimension }}_non_response.answer
     {%- endfor %}
 ),
 
