@@ -69,7 +69,7 @@ def hiring_dbt_models(
     point_dbt_at(warehouse.warehouse_db)
     runs = warehouse.dbt_dir / "target"
     _remove_children(runs)  # left by a killed run; we hold the lock, nobody uses them
-    target = runs / context.run_id[:8]
+    target = runs / context.run.run_id[:8]
     parse = warehouse.dbt_dir / project_parse().name  # this warehouse's last, this engine's
     report(context, f"dbt {' '.join(args)}")
     try:
@@ -82,7 +82,7 @@ def hiring_dbt_models(
                 report(context, f"  dbt: {_counts(seen)}")
             yield event
         report(context, f"  dbt done: {_counts(seen)}")
-        record_dbt_tests(warehouse.warehouse_db, context.run_id, target)
+        record_dbt_tests(warehouse.warehouse_db, context.run.run_id, target)
         if not invocation.is_successful():
             failures = describe_failures(target, warehouse.warehouse_db)
             if current_engine() == "spark" and _metastore_busy(target):

@@ -171,7 +171,7 @@ def build_ingest_assets(source: Source):
                 con,
                 source,
                 warehouse.exports_path,
-                context.run_id,
+                context.run.run_id,
                 # unchanged snapshots beside new delta files are not read to be hashed
                 sha256=recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
                 errors=context.log,

@@ -29,7 +29,7 @@ def published_snapshot(
     snapshot = publish_snapshot(
         warehouse.warehouse_db,
         warehouse.published_db,
-        context.run_id,
+        context.run.run_id,
         dbt_manifest=dbt_project.manifest_path,  # the parsed project: its docs blocks
     )
     report(context, f"  published {len(snapshot.tables)} tables, as of {snapshot.as_of_date}")

@@ -199,7 +199,7 @@ def statistics(
         # kept for the snapshot's list of checks (Data health), beside dbt's tests
         record_statistics_checks(
             con,
-            context.run_id,
+            context.run.run_id,
             [
                 (CONTRACT_CHECK, name.split(".")[-1], "pass" if _passed(f) else "fail", f["leaked"])
                 for name, f in found.items()
