@@ -13,11 +13,12 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from orchestration.ingest import checked, pii, raw_store, readers
+from orchestration.ingest import checked, loader, pii, raw_store, readers, validation
 from orchestration.ingest.loader import load_file, load_source
-from orchestration.ingest.readers import ExportFileError, read_json_records
+from orchestration.ingest.readers import ExportFileError, Record, read_json_records
 from orchestration.ingest.sources import GREENHOUSE_SOURCE, PEOPLE_SOURCE
 from orchestration.ingest.specs import EntitySpec
 from orchestration.ingest.validation import check_records
@@ -468,8 +469,6 @@ def test_load_source_covers_every_table_of_the_adapter(con, tmp_path):
 
 
 def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
-    from orchestration.ingest.readers import Record
-
     spec = spec_named("application_stages")
     good = {
         "application_id": 1,
@@ -487,11 +486,49 @@ def test_validation_suite_passes_good_rows_and_fails_bad_ones(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": 14, "status": "active"},  # a required field missing
+        {"id": 14, "candidate_id": 4, "status": "hired?"},  # not one of the values
+        {"id": "fourteen", "candidate_id": 4, "status": "active"},  # the key's type
+        {"id": 14, "candidate_id": 4, "status": "active", "prospect": "maybe"},  # nulled
+        {  # flagged: rejected before applying
+            "id": 14,
+            "candidate_id": 4,
+            "status": "rejected",
+            "applied_at": "2026-02-10T09:00:00Z",
+            "rejected_at": "2026-02-01T09:00:00Z",
+        },
+    ],
+)
+def test_the_suite_over_a_files_batches_fails_where_one_batch_would(record):
+    """A worker defers the suite to the file's end and judges its batches' frames at
+    once (texts kept as categories): any rule that fails in one batch fails there."""
+    spec = spec_named("applications")
+
+    def records(items: list[dict]) -> list[Record]:
+        return [Record(item, n, f"item {n}") for n, item in enumerate(items)]
+
+    def deferred(items: list[dict], spec: EntitySpec = spec) -> pd.DataFrame:
+        return check_records(spec, records(items), defer_suite=True).check
+
+    assert check_records(spec, records([record])).problems  # checked alone, it fails
+    clean = deferred(APPS)
+    assert isinstance(clean["status__text"].dtype, pd.CategoricalDtype)
+    assert validation.suite_passes(spec, [clean, deferred([{**APPS[0], "id": 14}])])
+    assert not validation.suite_passes(spec, [clean, deferred([record])])
+    # an optional field with a value set, and a batch where it has no value
+    interviews = spec_named("scheduled_interviews")
+    with_status = deferred([{"id": 1, "application_id": 11, "status": "scheduled"}], interviews)
+    no_status = deferred([{"id": 2, "application_id": 11}], interviews)
+    assert validation.suite_passes(interviews, [with_status, no_status])
+
+
 def test_only_the_rules_that_fail_are_validated_again_for_their_rows(monkeypatch):
     """Great Expectations judges every rule at once (BOOLEAN_ONLY); only a rule that
     failed is validated again (COMPLETE), for the indexes of its failing rows."""
     from orchestration.ingest import validation
-    from orchestration.ingest.readers import Record
 
     spec = spec_named("application_stages")
     rules = validation._rules(spec)
@@ -520,8 +557,6 @@ def test_only_the_rules_that_fail_are_validated_again_for_their_rows(monkeypatch
 
 def test_json_fields_are_stored_as_json_text_even_beyond_64_bit_integers():
     """orjson refuses integers beyond 64 bits: such a column falls back, value by value."""
-    from orchestration.ingest.readers import Record
-
     spec = spec_named("applications")
     base = {"id": 1, "candidate_id": 2, "status": "active"}
     records = [
@@ -890,6 +925,54 @@ def test_files_checked_in_worker_processes_load_exactly_as_in_the_loader(tmp_pat
         "greenhouse/offers.json"
     ]
     assert not list(spool_root.iterdir())  # the spooled batches are removed
+
+
+def test_a_worker_asks_the_suite_once_per_file_and_per_batch_only_when_a_rule_fails(
+    tmp_path, monkeypatch
+):
+    """A worker types a file's batches and lets Great Expectations judge them all in
+    one validation: its cost is per call (about 0.1 s), not per row. When a rule
+    fails, the file is checked again batch by batch, which names each failing
+    record. Either way the batches are those the loader checks itself."""
+    monkeypatch.setattr(checked, "WORKER_BATCH", 2)
+    monkeypatch.setattr(readers, "STREAM_BYTES", 0)  # read in batches of WORKER_BATCH
+    calls = []
+    validate = validation._validate
+    monkeypatch.setattr(
+        validation,
+        "_validate",
+        lambda spec, check, *a: calls.append((len(check), a[1])) or validate(spec, check, *a),
+    )
+    spec, name = spec_named("applications"), "greenhouse/applications.json"
+    meta = loader._meta("load-1", name, "digest", datetime(2026, 3, 1))
+
+    def worker_and_loader(folder: str, applications: list[dict]):
+        export = write_export(tmp_path / folder, {name: json.dumps(applications)})
+        path = export / name
+        calls.clear()
+        prepared = checked._prepare(GREENHOUSE_SOURCE, spec, path, name, meta, path.parent / "s")
+        in_worker = (list(prepared.batches()), prepared.tally)
+        in_worker_calls = list(calls)
+        tally = checked.Tally(track_mentioned=True)
+        batches = checked.checked_batches(GREENHOUSE_SOURCE, spec, path, name, meta, tally, 2)
+        in_loader = (list(batches), tally)
+        for (rows, quarantined), (rows_, quarantined_) in zip(
+            in_worker[0], in_loader[0], strict=True
+        ):
+            pd.testing.assert_frame_equal(rows, rows_)
+            assert quarantined == quarantined_
+        assert in_worker[1] == in_loader[1]
+        return in_worker_calls, [q for _, batch in in_worker[0] for q in batch]
+
+    clean = [*APPS, {"id": 14, "candidate_id": 4, "status": "active"}]
+    assert worker_and_loader("clean", clean) == ([(4, "BOOLEAN_ONLY")], [])
+
+    bad = [*APPS, {"id": 18, "candidate_id": 8, "status": "active", "prospect": "maybe"}]
+    calls_made, quarantined = worker_and_loader("bad", bad)
+    assert calls_made == [(4, "BOOLEAN_ONLY")] + [(2, "BOOLEAN_ONLY")] * 2 + [(2, "COMPLETE")]
+    assert [(q["location"], q["field"], q["action"]) for q in quarantined] == [
+        ("item 3", "prospect", "nulled")
+    ]
 
 
 def test_a_refresh_keeps_its_worker_processes_from_one_source_to_the_next(tmp_path, monkeypatch):

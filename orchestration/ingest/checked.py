@@ -38,7 +38,14 @@ from orchestration.ingest.readers import (
 )
 from orchestration.ingest.sources import Source
 from orchestration.ingest.specs import EntitySpec
-from orchestration.ingest.validation import DROPPED, FLAGGED, NULLED, Problem, check_records
+from orchestration.ingest.validation import (
+    DROPPED,
+    FLAGGED,
+    NULLED,
+    Problem,
+    check_records,
+    suite_passes,
+)
 
 # typed rows that passed, quarantine rows of those that did not
 Batch = tuple[pd.DataFrame, list[dict]]
@@ -86,9 +93,12 @@ def checked_batches(
     meta: dict,
     tally: Tally,
     size: int | None = None,
+    checks: list[pd.DataFrame] | None = None,
 ) -> Iterator[Batch]:
     """The file's batches (of `size` records; None: the readers' own), checked, adding
-    up into `tally`. Memory holds one batch, however large the file."""
+    up into `tally`. Memory holds one batch, however large the file. Given `checks`,
+    Great Expectations' suite is left to the caller: each batch's frame for it is
+    added there, and the batches hold only the problems found in typing."""
     seq = 0
     gc_was_enabled = gc.isenabled()
     # Building a batch makes millions of objects and no cycles; Python's cycle
@@ -100,7 +110,7 @@ def checked_batches(
     gc.disable()
     try:
         for content in source.read(path, display, spec, tally.stream, size):
-            yield _check_batch(spec, display, meta, content, seq, tally)
+            yield _check_batch(spec, display, meta, content, seq, tally, checks)
             size = len(content.records)
             seq += size
             del content  # before the next batch is read: one batch in memory at a time
@@ -112,7 +122,13 @@ def checked_batches(
 
 
 def _check_batch(
-    spec: EntitySpec, display: str, meta: dict, content: FileContent, seq: int, tally: Tally
+    spec: EntitySpec,
+    display: str,
+    meta: dict,
+    content: FileContent,
+    seq: int,
+    tally: Tally,
+    checks: list[pd.DataFrame] | None,
 ) -> Batch:
     """One batch: its typed rows (numbered from `seq` in file order), its quarantine
     rows, its counts into the tally."""
@@ -121,7 +137,9 @@ def _check_batch(
     tally.rows_read += len(records)
     if tally.track_mentioned:
         tally.mentioned |= _mentioned(content)
-    checked = check_records(spec, records)
+    checked = check_records(spec, records, defer_suite=checks is not None)
+    if checks is not None:
+        checks.append(checked.check)
     dropped = checked.bad_index
     for p in checked.problems:
         if p.action == DROPPED:
@@ -230,28 +248,62 @@ def _prepare(
     spool: Path,
 ) -> Prepared:
     """In a worker: check the file, spooling each batch. The loader's own rules: a
-    stream that breaks after its first batch is read again whole."""
+    stream that breaks after its first batch is read again whole.
+
+    Great Expectations judges the whole file at once, after its batches are typed
+    and spooled. When a rule fails there (rare: bad input), the file is checked
+    again batch by batch, which names each failing record for the quarantine."""
     spool.mkdir(parents=True)
     note = None
     for stream in (True, False):
         tally = Tally(stream=stream, track_mentioned=True)  # the loader decides if it needs them
-        spooled: list[Path] = []
         try:
-            batches = checked_batches(source, spec, path, display, meta, tally, WORKER_BATCH)
-            for n, batch in enumerate(batches):
-                spooled.append(spool / f"{n:06d}.pickle")
-                with spooled[-1].open("wb") as handle:
-                    pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                del batch
+            spooled = _spool(source, spec, path, display, meta, spool, tally, whole_file=True)
+            if spooled is None:
+                tally = Tally(stream=stream, track_mentioned=True)
+                spooled = _spool(source, spec, path, display, meta, spool, tally, whole_file=False)
         except BatchReadFailed as exc:
             note = f"{display}: read again as a whole ({exc})"
-            for done in spooled:
-                done.unlink()
             continue
         except ExportFileError as exc:  # its message, not the exception: it pickles badly
             return Prepared(tally, [], error=str(exc), note=note)
         return Prepared(tally, spooled, note=note)
     raise AssertionError("a whole-file read does not raise BatchReadFailed")  # pragma: no cover
+
+
+def _spool(
+    source: Source,
+    spec: EntitySpec,
+    path: Path,
+    display: str,
+    meta: dict,
+    spool: Path,
+    tally: Tally,
+    whole_file: bool,
+) -> list[Path] | None:
+    """The file's checked batches, pickled in order into `spool`. With `whole_file`,
+    the suite runs once at the end; None (nothing kept) when a rule failed."""
+    checks: list[pd.DataFrame] | None = [] if whole_file else None
+    spooled: list[Path] = []
+    try:
+        batches = checked_batches(source, spec, path, display, meta, tally, WORKER_BATCH, checks)
+        for n, batch in enumerate(batches):
+            spooled.append(spool / f"{n:06d}.pickle")
+            with spooled[-1].open("wb") as handle:
+                pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            del batch
+        if checks is None or suite_passes(spec, checks):
+            return spooled
+    except BatchReadFailed:
+        _unlink(spooled)
+        raise
+    _unlink(spooled)
+    return None
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink()
 
 
 def _workers() -> int:

@@ -22,6 +22,7 @@ from functools import cache
 
 import orjson
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from orchestration.ingest import pii
 from orchestration.ingest.readers import Record
@@ -206,6 +207,10 @@ class Checked:
 
     rows: pd.DataFrame  # typed columns + `_line`, `_location`, `_extra`
     problems: list[Problem]
+    # With the suite deferred: what it would check, of the readable records. Its
+    # verdict over a whole file's frames is the one over each batch's: every rule
+    # judges one row at a time.
+    check: pd.DataFrame | None = None
 
     @property
     def bad_index(self) -> set[int]:
@@ -213,7 +218,9 @@ class Checked:
         return {p.index for p in self.problems if p.action == DROPPED}
 
 
-def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
+def check_records(spec: EntitySpec, records: list[Record], defer_suite: bool = False) -> Checked:
+    """Type the records and check them. With `defer_suite`, Great Expectations does not
+    run: the frame it would check comes back instead (`suite_passes` judges many)."""
     fields = spec.field_names
     names = set(fields)
     data = [r.data if r.problem is None else {} for r in records]
@@ -245,13 +252,16 @@ def check_records(spec: EntitySpec, records: list[Record]) -> Checked:
     frame["_extra"] = pd.Series(
         [_extra(d, names, spec.keep_extra) for d in data], index=raw.index, dtype="string"
     )
-    if len(raw):
-        unreadable = {p.index for p in problems if p.field is None}  # said once, above
+    unreadable = {p.index for p in problems if p.field is None}  # said once, above
+    deferred = None
+    if defer_suite:
+        deferred = _compact(check.drop(index=list(unreadable)))
+    elif len(raw):
         problems += [p for p in _run_suite(spec, check, raw) if p.index not in unreadable]
     for p in problems:  # an optional field that failed is stored as null
         if p.action == NULLED and p.field in names:
             frame.loc[p.index, p.field] = None
-    return Checked(frame, problems)
+    return Checked(frame, problems, deferred)
 
 
 def _extra(record: dict, declared: set[str], keep: bool) -> str | None:
@@ -412,6 +422,32 @@ def _run_suite(spec: EntitySpec, check: pd.DataFrame, raw: pd.DataFrame) -> list
                 Problem(int(index), rule.field, shown, rule.word(value), rule.code, rule.action)
             )
     return problems
+
+
+def _compact(check: pd.DataFrame) -> pd.DataFrame:
+    """A check frame to keep until the file's end: its texts (presence, values to be
+    in a set) as categories, a byte a row where strings take about 60. Always of
+    text categories, even where a batch has no value, so that batches join up."""
+    texts = [c for c in check.columns if not c.endswith(("__type_ok", "__utc"))]
+    return check.astype(dict.fromkeys(texts, "str")).astype(dict.fromkeys(texts, "category"))
+
+
+def suite_passes(spec: EntitySpec, checks: list[pd.DataFrame]) -> bool:
+    """Whether every rule holds over the deferred check frames of a file's batches:
+    one BOOLEAN_ONLY validation, where a run per batch costs about 0.3 s each
+    whatever its size (a 1M-record file: 1.75 s once against 11 s in 40 batches)."""
+    checks = [c for c in checks if len(c)]
+    if not checks:
+        return True
+    columns = {
+        name: union_categoricals([c[name] for c in checks])
+        if isinstance(checks[0][name].dtype, pd.CategoricalDtype)
+        else pd.concat([c[name] for c in checks], ignore_index=True)
+        for name in checks[0].columns
+    }
+    check = pd.DataFrame(columns)
+    rules = tuple(range(len(_rules(spec))))
+    return all(outcome.success for outcome in _validate(spec, check, rules, "BOOLEAN_ONLY"))
 
 
 def _validate(spec: EntitySpec, check: pd.DataFrame, which: tuple[int, ...], detail: str):
