@@ -15,3 +15,4 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse"
 WAREHOUSE_FILE = "warehouse.duckdb"
 PUBLISHED_FILE = "published.duckdb"
 DBT_DIR = ".dbt"  # dbt's per-run output and logs, inside the warehouse folder
+INGEST_SPOOL_DIR = ".ingest"  # batches checked by the ingest's workers, until stored

@@ -19,6 +19,7 @@ from orchestration.locations import (  # noqa: F401  (re-exported: older imports
     DBT_DIR,
     DEFAULT_EXPORTS,
     DEFAULT_WAREHOUSE,
+    INGEST_SPOOL_DIR,
     PROJECT_ROOT,
     PUBLISHED_FILE,
     WAREHOUSE_FILE,
@@ -57,6 +58,12 @@ class WarehouseResource(ConfigurableResource):
     def dbt_dir(self) -> Path:
         """Where dbt writes per-run artifacts and logs: never the project folder."""
         return Path(self.warehouse_dir).resolve() / DBT_DIR
+
+    @property
+    def ingest_spool_dir(self) -> Path:
+        """Where the ingest's workers spool checked batches: beside the warehouse, on
+        its disk, and cleared of what a killed refresh left (checked.FilePool)."""
+        return Path(self.warehouse_dir).resolve() / INGEST_SPOOL_DIR
 
     def demo_salt_warning(self) -> str | None:
         """Personal data hashed with the public demo salt is not pseudonymous at all."""

@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import hmac
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import types
@@ -1055,6 +1057,24 @@ def test_workers_started_ahead_check_every_file_until_they_stop(tmp_path, monkey
         assert checked._kept._executor is executor  # by the workers started ahead
         checked.stop_kept_workers()
         assert checked.FilePool.worth_it([small, large]) == set()  # 12 bytes: not worth a start
+
+
+def test_a_pool_removes_the_spools_of_loaders_that_no_longer_run(tmp_path):
+    """A refresh killed outright leaves its checked batches in WAREHOUSE/.ingest; the
+    next pool there removes them, and keeps those of a loader still running."""
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    abandoned = tmp_path / f"{checked.SPOOL_PREFIX}{int(ended.stdout)}-k7"
+    running = tmp_path / f"{checked.SPOOL_PREFIX}{os.getpid()}-q2"
+    for spool in (abandoned, running):
+        (spool / "0").mkdir(parents=True)
+        (spool / "0" / "000000.pickle").write_bytes(b"batch")
+    (tmp_path / "notes").mkdir()  # not a spool
+
+    checked.remove_abandoned_spools(tmp_path)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, "notes"])
 
 
 def test_workers_check_the_large_files_of_a_source_with_enough_of_them(tmp_path, monkeypatch):

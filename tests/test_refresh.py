@@ -400,6 +400,7 @@ def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
     assert not list((project / "target").glob("hiring_dbt_models-*"))
     assert (project / "logs").exists() == had_logs
     assert list((warehouse / ".dbt" / "target").iterdir()) == []  # cleaned after the run
+    assert list((warehouse / ".ingest").iterdir()) == []  # the workers' checked batches too
     assert (warehouse / ".dbt" / "partial_parse.duckdb.msgpack").is_file()
     logs = sorted((warehouse / "logs").glob("refresh-*.log"))
     # dbt's words when a parse does not fit (made for another warehouse's path)

@@ -175,6 +175,7 @@ def build_ingest_assets(source: Source):
                 # unchanged snapshots beside new delta files are not read to be hashed
                 sha256=recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
                 errors=context.log,
+                spool_dir=warehouse.ingest_spool_dir,
             )
             if current_engine() == "spark":  # the same validated rows, where Spark reads them
                 raw_store.ensure_raw_tables(con, source.specs)  # a file that failed: empty

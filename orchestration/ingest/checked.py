@@ -402,13 +402,41 @@ def stop_kept_workers() -> None:
         _kept.stop()
 
 
+SPOOL_PREFIX = "hiring-ingest-"  # then the loader's process id
+
+
+def remove_abandoned_spools(root: Path) -> None:
+    """Remove the spool folders in `root` of loaders that no longer run: a refresh
+    killed before it could. Another refresh's (another warehouse's, or a source of
+    this run loading beside) belongs to a live process and stays."""
+    for folder in root.glob(f"{SPOOL_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SPOOL_PREFIX).split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 class FilePool:
     """Checks the large files of one source ahead, in worker processes; the loader
     takes each file's result in its own order and stores it. Without large files
-    (or with one core) it starts nothing and the loader checks every file itself."""
+    (or with one core) it starts nothing and the loader checks every file itself.
 
-    def __init__(self) -> None:
+    The checked batches are spooled in a folder of `spool_root` (None: the system's
+    temporary folder) until stored. A refresh killed outright leaves its folder (a
+    few hundred MB at 1M applications): the next pool there removes it."""
+
+    def __init__(self, spool_root: Path | None = None) -> None:
         self._workers = _kept or _Workers()
+        self._spool_root = spool_root
         self._spool: Path | None = None
         self._futures: dict[Path, Future] = {}
 
@@ -425,7 +453,11 @@ class FilePool:
 
     def submit(self, source: Source, spec: EntitySpec, path: Path, display: str, meta: dict):
         if self._spool is None:
-            self._spool = Path(tempfile.mkdtemp(prefix="hiring-ingest-"))
+            if self._spool_root is not None:
+                self._spool_root.mkdir(parents=True, exist_ok=True)
+                remove_abandoned_spools(self._spool_root)
+            prefix = f"{SPOOL_PREFIX}{os.getpid()}-"
+            self._spool = Path(tempfile.mkdtemp(prefix=prefix, dir=self._spool_root))
         spool = self._spool / str(len(self._futures))
         with main_module_hidden():  # a worker may start here
             executor = self._workers.executor()

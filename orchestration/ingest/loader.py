@@ -97,10 +97,13 @@ def load_source(
     load_id: str,
     sha256: Callable[[Path], str] = file_sha256,
     errors: logging.Logger | logging.LoggerAdapter = log,
+    spool_dir: Path | None = None,
 ) -> list[FileResult]:
     """Every entity of the source, one result each. `sha256`: how a file's content
     hash is found (fingerprint.recorded_sha256). An unexpected failure becomes its
     entity's error result, naming the file; its traceback goes to `errors`.
+    `spool_dir`: where worker processes spool checked batches (None: the system's
+    temporary folder).
 
     Every entity's files are planned first, so that worker processes check the
     large ones ahead while this process stores each in turn."""
@@ -121,7 +124,7 @@ def load_source(
     ]
     todos = [(plan.spec, todo) for plan in plans if isinstance(plan, _Plan) for todo in plan.todo]
     for_workers = FilePool.worth_it([todo.path for _, todo in todos])
-    with FilePool() as pool:
+    with FilePool(spool_dir) as pool:
         for spec, todo in todos:
             if todo.path in for_workers:
                 pool.submit(source, spec, todo.path, todo.name, todo.meta)
