@@ -933,7 +933,7 @@ def test_a_worker_asks_the_suite_once_per_file_and_per_batch_only_when_a_rule_fa
     tmp_path, monkeypatch
 ):
     """A worker types a file's batches and lets Great Expectations judge them all in
-    one validation: its cost is per call (about 0.1 s), not per row. When a rule
+    one validation: its cost is per call (about 0.15 s), not per row. When a rule
     fails, the file is checked again batch by batch, which names each failing
     record. Either way the batches are those the loader checks itself."""
     monkeypatch.setattr(checked, "WORKER_BATCH", 2)

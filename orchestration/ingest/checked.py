@@ -407,8 +407,8 @@ SPOOL_PREFIX = "hiring-ingest-"  # then the loader's process id
 
 def remove_abandoned_spools(root: Path) -> None:
     """Remove the spool folders in `root` of loaders that no longer run: a refresh
-    killed before it could. Another refresh's (another warehouse's, or a source of
-    this run loading beside) belongs to a live process and stays."""
+    killed before it could. A live loader's folder (a source of the same run loaded
+    beside, in a Dagster UI run) stays."""
     for folder in root.glob(f"{SPOOL_PREFIX}*-*"):
         pid = folder.name.removeprefix(SPOOL_PREFIX).split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):

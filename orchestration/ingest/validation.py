@@ -434,8 +434,8 @@ def _compact(check: pd.DataFrame) -> pd.DataFrame:
 
 def suite_passes(spec: EntitySpec, checks: list[pd.DataFrame]) -> bool:
     """Whether every rule holds over the deferred check frames of a file's batches:
-    one BOOLEAN_ONLY validation, where a run per batch costs about 0.3 s each
-    whatever its size (a 1M-record file: 1.75 s once against 11 s in 40 batches)."""
+    one BOOLEAN_ONLY validation. A validation costs about 0.15 s however few its
+    rows: 170k applications took 1.1 s in 7 batches of 25k, 0.23 s at once."""
     checks = [c for c in checks if len(c)]
     if not checks:
         return True
