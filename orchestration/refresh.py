@@ -162,9 +162,10 @@ def _run(
     # needs while this process sets up Dagster and the dbt project.
     with workers_kept():
         start_workers_ahead()
-        ensure_manifest(warehouse.warehouse_db)
         if rebuild:
             _drop_raw(warehouse)
+        _queue_export(warehouse)
+        ensure_manifest(warehouse.warehouse_db)
 
         from orchestration.assets import ALL_ASSETS
         from orchestration.resources import build_resources
@@ -200,6 +201,27 @@ def _record_failure(warehouse: WarehouseResource, run_id: str, step: str | None)
         health.record_refresh(warehouse.warehouse_db, run_id, health.FAILED, failed_step=step)
     except Exception as error:  # the refresh's own failure is what the summary reports
         _progress(f"could not record the failed refresh in the history: {error}")
+
+
+def _queue_export(warehouse: WarehouseResource) -> None:
+    """Give every source's new files to the ingest's workers now: they check them while
+    this process sets up, and while the loader stores the sources before each."""
+    from orchestration.fingerprint import recorded_sha256
+    from orchestration.ingest import raw_store
+    from orchestration.ingest.loader import queue_export
+    from orchestration.ingest.sources import SOURCES
+
+    con = raw_store.connect(warehouse.warehouse_db)
+    try:
+        queue_export(
+            con,
+            SOURCES,
+            warehouse.exports_path,
+            recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
+            warehouse.ingest_spool_dir,
+        )
+    finally:
+        con.close()
 
 
 def _drop_raw(warehouse: WarehouseResource) -> None:

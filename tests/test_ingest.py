@@ -904,7 +904,9 @@ def test_files_checked_in_worker_processes_load_exactly_as_in_the_loader(tmp_pat
     monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 0)
     submitted, submit = [], checked.FilePool.submit
     monkeypatch.setattr(
-        checked.FilePool, "submit", lambda pool, *a: submitted.append(a[3]) or submit(pool, *a)
+        checked.FilePool,
+        "submit",
+        lambda pool, job, *a: submitted.append(job.display) or submit(pool, job, *a),
     )
     spool_root = tmp_path / "tmp"
     spool_root.mkdir()
@@ -952,11 +954,12 @@ def test_a_worker_asks_the_suite_once_per_file_and_per_batch_only_when_a_rule_fa
         export = write_export(tmp_path / folder, {name: json.dumps(applications)})
         path = export / name
         calls.clear()
-        prepared = checked._prepare(GREENHOUSE_SOURCE, spec, path, name, meta, path.parent / "s")
-        in_worker = (list(prepared.batches()), prepared.tally)
+        job = checked.FileJob(GREENHOUSE_SOURCE, spec, path, name)
+        prepared = checked._prepare(job, path.parent / "s")
+        in_worker = (list(checked.stamped(prepared.batches(), meta)), prepared.tally)
         in_worker_calls = list(calls)
         tally = checked.Tally(track_mentioned=True)
-        batches = checked.checked_batches(GREENHOUSE_SOURCE, spec, path, name, meta, tally, 2)
+        batches = checked.stamped(checked.checked_batches(job, tally, 2), meta)
         in_loader = (list(batches), tally)
         for (rows, quarantined), (rows_, quarantined_) in zip(
             in_worker[0], in_loader[0], strict=True
@@ -1045,7 +1048,9 @@ def test_workers_started_ahead_check_every_file_until_they_stop(tmp_path, monkey
         export = write_export(tmp_path / "e", {"greenhouse/jobs.json": json.dumps(JOBS)})
         submitted, submit = [], checked.FilePool.submit
         monkeypatch.setattr(
-            checked.FilePool, "submit", lambda pool, *a: submitted.append(a[3]) or submit(pool, *a)
+            checked.FilePool,
+            "submit",
+            lambda pool, job, *a: submitted.append(job.display) or submit(pool, job, *a),
         )
         connection = raw_store.connect(tmp_path / "w" / "warehouse.duckdb")
         try:
@@ -1057,6 +1062,73 @@ def test_workers_started_ahead_check_every_file_until_they_stop(tmp_path, monkey
         assert checked._kept._executor is executor  # by the workers started ahead
         checked.stop_kept_workers()
         assert checked.FilePool.worth_it([small, large]) == set()  # 12 bytes: not worth a start
+
+
+def test_files_queued_before_their_load_are_taken_by_it_unless_they_changed(tmp_path, monkeypatch):
+    """A refresh queues every source's files in its workers at the start
+    (`queue_export`), so that they are checked while earlier sources are stored. The
+    load takes those results, stamped with its own load id; a file changed since it
+    was queued is checked again; what no load took is removed with the workers."""
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+    applications = [*APPS, {"id": 14, "status": "active"}]  # no candidate_id: quarantined
+    files = {
+        "greenhouse/applications.json": json.dumps(applications),
+        "greenhouse/candidates.json": json.dumps(CANDIDATES),
+        "greenhouse/jobs.json": json.dumps(JOBS),
+    }
+    export = write_export(tmp_path / "e", files)
+    in_loader_con = raw_store.connect(tmp_path / "loader" / "warehouse.duckdb")
+    try:
+        monkeypatch.setenv(checked.WORKERS_ENV, "0")
+        load_source(in_loader_con, GREENHOUSE_SOURCE, export, "load-1")
+        in_loader = _everything_loaded(in_loader_con)
+    finally:
+        in_loader_con.close()
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+
+    submitted, submit = [], checked._Workers.submit
+    monkeypatch.setattr(
+        checked._Workers,
+        "submit",
+        lambda workers, job, spool: submitted.append(job.display) or submit(workers, job, spool),
+    )
+    hashed, file_sha256 = [], loader.file_sha256
+
+    def sha256(path: Path) -> str:
+        hashed.append(path.name)
+        return file_sha256(path)
+
+    spool_root = tmp_path / "w" / ".ingest"
+    con = raw_store.connect(tmp_path / "w" / "warehouse.duckdb")
+    try:
+        with checked.workers_kept():
+            checked.start_workers_ahead()
+            queued = loader.queue_export(con, [GREENHOUSE_SOURCE], export, sha256, spool_root)
+            assert queued == 3 and len(submitted) == 3
+            # a file rewritten after it was queued: the load checks it again
+            (export / "greenhouse/jobs.json").write_text(json.dumps(JOBS) + "\n")
+            submitted.clear()
+            hashed.clear()
+            load_source(con, GREENHOUSE_SOURCE, export, "load-1", sha256, spool_dir=spool_root)
+            assert submitted == ["greenhouse/jobs.json"]
+            assert hashed == ["jobs.json"]  # the others' digests are those queued
+            assert len(list(spool_root.iterdir())) == 1  # the queued files', until workers stop
+        assert not list(spool_root.iterdir())
+        loaded = _everything_loaded(con)
+    finally:
+        con.close()
+    jobs_hash = hashlib.sha256((export / "greenhouse/jobs.json").read_bytes()).hexdigest()
+    assert loaded["jobs"] == [row.replace(_hash(JOBS), jobs_hash) for row in in_loader["jobs"]]
+    assert {k: v for k, v in loaded.items() if k not in ("jobs", "load_log")} == {
+        k: v for k, v in in_loader.items() if k not in ("jobs", "load_log")
+    }
+    # stamped when stored: the quarantined record and the two nulled fields
+    assert len(loaded["quarantine"]) == 3
+    assert all(row.startswith("('load-1'") for row in loaded["quarantine"])
+
+
+def _hash(value) -> str:
+    return hashlib.sha256(json.dumps(value).encode()).hexdigest()
 
 
 def test_a_pool_removes_the_spools_of_loaders_that_no_longer_run(tmp_path):

@@ -1,18 +1,21 @@
 """Read and check one export file, a batch at a time, without the warehouse.
 
 Per batch this gives what the loader stores: the typed rows that passed (with
-the load's metadata and their place in the file) and the quarantine rows of
-those that did not; the file's counts add up in a `Tally`. Being free of the
-warehouse, it runs in worker processes (`FilePool`): for every file of a
-refresh that started them ahead, and otherwise for the large files of a large
-export, so that checking, most of an ingest's time, uses every core while the
-loader stores. Other files are checked in the loader's process.
+their place in the file) and the quarantine rows of those that did not; the
+file's counts add up in a `Tally`. The loader stamps them with its load as it
+stores them (`stamped`). Being free of the warehouse and of the load, it runs in
+worker processes (`FilePool`): for every file of a refresh that started them
+ahead, queued for every source at its start (`queue_file`), and otherwise for
+the large files of a large export, so that checking, most of an ingest's time,
+uses every core while the loader stores. Other files are checked in the
+loader's process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -85,12 +88,18 @@ class Tally:
         return f"{where} {subject}: {reason} ({n} record{'s' if n != 1 else ''})"
 
 
+@dataclass(frozen=True)
+class FileJob:
+    """One export file to read and check: what a worker is given."""
+
+    source: Source
+    spec: EntitySpec
+    path: Path
+    display: str  # its path relative to the export folder
+
+
 def checked_batches(
-    source: Source,
-    spec: EntitySpec,
-    path: Path,
-    display: str,
-    meta: dict,
+    job: FileJob,
     tally: Tally,
     size: int | None = None,
     checks: list[pd.DataFrame] | None = None,
@@ -98,7 +107,10 @@ def checked_batches(
     """The file's batches (of `size` records; None: the readers' own), checked, adding
     up into `tally`. Memory holds one batch, however large the file. Given `checks`,
     Great Expectations' suite is left to the caller: each batch's frame for it is
-    added there, and the batches hold only the problems found in typing."""
+    added there, and the batches hold only the problems found in typing.
+
+    The batches are not yet stamped with a load (`stamped`): a file can be checked
+    before the load that stores it has begun."""
     seq = 0
     gc_was_enabled = gc.isenabled()
     # Building a batch makes millions of objects and no cycles; Python's cycle
@@ -109,8 +121,8 @@ def checked_batches(
     # libraries loaded (about 0.5 s a batch at 100k applications).
     gc.disable()
     try:
-        for content in source.read(path, display, spec, tally.stream, size):
-            yield _check_batch(spec, display, meta, content, seq, tally, checks)
+        for content in job.source.read(job.path, job.display, job.spec, tally.stream, size):
+            yield _check_batch(job, content, seq, tally, checks)
             size = len(content.records)
             seq += size
             del content  # before the next batch is read: one batch in memory at a time
@@ -122,9 +134,7 @@ def checked_batches(
 
 
 def _check_batch(
-    spec: EntitySpec,
-    display: str,
-    meta: dict,
+    job: FileJob,
     content: FileContent,
     seq: int,
     tally: Tally,
@@ -132,7 +142,7 @@ def _check_batch(
 ) -> Batch:
     """One batch: its typed rows (numbered from `seq` in file order), its quarantine
     rows, its counts into the tally."""
-    records = content.records
+    spec, records = job.spec, content.records
     tally.warnings += content.warnings
     tally.rows_read += len(records)
     if tally.track_mentioned:
@@ -146,14 +156,22 @@ def _check_batch(
             tally.reasons[(p.field, p.reason)] += 1
             tally.first_at.setdefault((p.field, p.reason), records[p.index].location)
     good = checked.rows.drop(index=list(dropped))
-    quarantined = quarantine_records(
-        spec, display, meta["_load_id"], meta["_loaded_at"], records, checked.problems
-    )
+    quarantined = quarantine_records(spec, job.display, records, checked.problems)
     tally.dropped += len(dropped)
     tally.nulled += sum(p.action == NULLED for p in checked.problems)
     tally.flagged += len({p.index for p in checked.problems if p.action == FLAGGED})
     tally.examples += [example(q) for q in quarantined[: max(0, 5 - len(tally.examples))]]
-    return good.assign(_seq=good.index + seq, **meta), quarantined
+    return good.assign(_seq=good.index + seq), quarantined
+
+
+def stamped(batches: Iterator[Batch], meta: dict) -> Iterator[Batch]:
+    """The batches as the load `meta` stores them: each row with the load's columns
+    (`_load_id`, `_source_file`, `_file_hash`, `_loaded_at`), each quarantine row
+    with its load id and time."""
+    for good, quarantined in batches:
+        for row in quarantined:
+            row["load_id"], row["quarantined_at"] = meta["_load_id"], meta["_loaded_at"]
+        yield good.assign(**meta), quarantined
 
 
 def example(q: dict) -> str:
@@ -191,11 +209,12 @@ def _safe_record(spec: EntitySpec, record) -> dict:
 def quarantine_records(
     spec: EntitySpec,
     display: str,
-    load_id: str,
-    at: datetime,
     records,
     problems: list[Problem],
+    load_id: str | None = None,
+    at: datetime | None = None,
 ) -> list[dict]:
+    """The problems' quarantine rows; without a load, `stamped` gives them theirs."""
     rows = []
     for problem in sorted(problems, key=lambda p: (p.index, p.field or "")):
         record = records[problem.index]
@@ -239,14 +258,7 @@ class Prepared:
             yield batch
 
 
-def _prepare(
-    source: Source,
-    spec: EntitySpec,
-    path: Path,
-    display: str,
-    meta: dict,
-    spool: Path,
-) -> Prepared:
+def _prepare(job: FileJob, spool: Path) -> Prepared:
     """In a worker: check the file, spooling each batch. The loader's own rules: a
     stream that breaks after its first batch is read again whole.
 
@@ -258,12 +270,12 @@ def _prepare(
     for stream in (True, False):
         tally = Tally(stream=stream, track_mentioned=True)  # the loader decides if it needs them
         try:
-            spooled = _spool(source, spec, path, display, meta, spool, tally, whole_file=True)
+            spooled = _spool(job, spool, tally, whole_file=True)
             if spooled is None:
                 tally = Tally(stream=stream, track_mentioned=True)
-                spooled = _spool(source, spec, path, display, meta, spool, tally, whole_file=False)
+                spooled = _spool(job, spool, tally, whole_file=False)
         except BatchReadFailed as exc:
-            note = f"{display}: read again as a whole ({exc})"
+            note = f"{job.display}: read again as a whole ({exc})"
             continue
         except ExportFileError as exc:  # its message, not the exception: it pickles badly
             return Prepared(tally, [], error=str(exc), note=note)
@@ -271,28 +283,18 @@ def _prepare(
     raise AssertionError("a whole-file read does not raise BatchReadFailed")  # pragma: no cover
 
 
-def _spool(
-    source: Source,
-    spec: EntitySpec,
-    path: Path,
-    display: str,
-    meta: dict,
-    spool: Path,
-    tally: Tally,
-    whole_file: bool,
-) -> list[Path] | None:
+def _spool(job: FileJob, spool: Path, tally: Tally, whole_file: bool) -> list[Path] | None:
     """The file's checked batches, pickled in order into `spool`. With `whole_file`,
     the suite runs once at the end; None (nothing kept) when a rule failed."""
     checks: list[pd.DataFrame] | None = [] if whole_file else None
     spooled: list[Path] = []
     try:
-        batches = checked_batches(source, spec, path, display, meta, tally, WORKER_BATCH, checks)
-        for n, batch in enumerate(batches):
+        for n, batch in enumerate(checked_batches(job, tally, WORKER_BATCH, checks)):
             spooled.append(spool / f"{n:06d}.pickle")
             with spooled[-1].open("wb") as handle:
                 pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
             del batch
-        if checks is None or suite_passes(spec, checks):
+        if checks is None or suite_passes(job.spec, checks):
             return spooled
     except BatchReadFailed:
         _unlink(spooled)
@@ -326,6 +328,15 @@ def main_module_hidden():
         sys.modules["__main__"] = main
 
 
+@dataclass
+class _Queued:
+    """A file given to the workers before its source's load began (`queue_file`)."""
+
+    digest: str
+    stat: tuple[int, int]  # size and modification time when queued
+    future: Future
+
+
 class _Workers:
     """The worker processes of the ingest, started at the first large file, or ahead
     of the ingest (`start_workers_ahead`). Inside `workers_kept` one set serves every
@@ -334,6 +345,9 @@ class _Workers:
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
         self.ahead = False  # started ahead: their imports are paid, every file goes to them
+        self._queued: dict[Path, _Queued] = {}
+        self._queued_spool: Path | None = None
+        self._queued_count = itertools.count()  # names each file's spool folder
 
     def executor(self) -> ProcessPoolExecutor:
         if self._executor is not None and getattr(self._executor, "_broken", False):
@@ -347,12 +361,48 @@ class _Workers:
     def running(self) -> bool:
         return self._executor is not None and not getattr(self._executor, "_broken", False)
 
+    def submit(self, job: FileJob, spool: Path) -> Future:
+        with main_module_hidden():  # a worker may start here
+            return self.executor().submit(_prepare, job, spool)
+
+    def queue(self, job: FileJob, digest: str, spool_root: Path | None) -> None:
+        if self._queued_spool is None:
+            self._queued_spool = _new_spool(spool_root)
+        spool = self._queued_spool / str(next(self._queued_count))
+        stat = job.path.stat()
+        future = self.submit(job, spool)
+        self._queued[job.path] = _Queued(digest, (stat.st_size, stat.st_mtime_ns), future)
+
+    def queued_digest(self, path: Path) -> str | None:
+        queued = self._queued.get(path)
+        if queued is None or queued.stat != _stat(path):
+            return None
+        return queued.digest
+
+    def take_queued(self, path: Path, digest: str) -> Future | None:
+        queued = self._queued.pop(path, None)
+        if queued is None or queued.digest != digest or not self.running():
+            return None  # not queued, changed since, or lost with a worker that died
+        return queued.future
+
     def stop(self) -> None:
         if self._executor is not None:
             broken = getattr(self._executor, "_broken", False)
             self._executor.shutdown(wait=not broken, cancel_futures=True)
             self._executor = None
         self.ahead = False
+        self._queued.clear()
+        if self._queued_spool is not None:
+            shutil.rmtree(self._queued_spool, ignore_errors=True)
+            self._queued_spool = None
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 _kept: _Workers | None = None
@@ -402,6 +452,23 @@ def stop_kept_workers() -> None:
         _kept.stop()
 
 
+def queue_file(job: FileJob, digest: str, spool_root: Path | None) -> bool:
+    """Inside `workers_kept`, with workers started ahead: give the workers a file of a
+    source whose load has not begun, so that they check it while the loader stores
+    the sources before (False: no such workers; nothing done). That source's load
+    takes the result when its file and digest are the same (`FilePool.submit`); a
+    result not taken is discarded when the workers stop."""
+    if _kept is None or not _kept.ahead or not _kept.running():
+        return False
+    _kept.queue(job, digest, spool_root)
+    return True
+
+
+def queued_digest(path: Path) -> str | None:
+    """The digest a file was queued with, if it has not changed since (no hashing it twice)."""
+    return _kept.queued_digest(path) if _kept is not None else None
+
+
 SPOOL_PREFIX = "hiring-ingest-"  # then the loader's process id
 
 
@@ -413,6 +480,16 @@ def remove_abandoned_spools(root: Path) -> None:
         pid = folder.name.removeprefix(SPOOL_PREFIX).split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _new_spool(spool_root: Path | None) -> Path:
+    """A spool folder named for this loader, in `spool_root` (None: the system's
+    temporary folder), once the folders of loaders no longer running are removed."""
+    if spool_root is not None:
+        spool_root.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_spools(spool_root)
+    prefix = f"{SPOOL_PREFIX}{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=spool_root))
 
 
 def _alive(pid: int) -> bool:
@@ -439,6 +516,7 @@ class FilePool:
         self._spool_root = spool_root
         self._spool: Path | None = None
         self._futures: dict[Path, Future] = {}
+        self._count = itertools.count()  # names each file's spool folder
 
     @staticmethod
     def worth_it(paths: list[Path]) -> set[Path]:
@@ -451,18 +529,14 @@ class FilePool:
         large = {p: size for p, size in sizes.items() if size >= FILE_MIN_BYTES}
         return set(large) if sum(large.values()) >= SOURCE_MIN_BYTES else set()
 
-    def submit(self, source: Source, spec: EntitySpec, path: Path, display: str, meta: dict):
-        if self._spool is None:
-            if self._spool_root is not None:
-                self._spool_root.mkdir(parents=True, exist_ok=True)
-                remove_abandoned_spools(self._spool_root)
-            prefix = f"{SPOOL_PREFIX}{os.getpid()}-"
-            self._spool = Path(tempfile.mkdtemp(prefix=prefix, dir=self._spool_root))
-        spool = self._spool / str(len(self._futures))
-        with main_module_hidden():  # a worker may start here
-            executor = self._workers.executor()
-            future = executor.submit(_prepare, source, spec, path, display, meta, spool)
-        self._futures[path] = future
+    def submit(self, job: FileJob, digest: str | None = None) -> None:
+        """Check the file in a worker, or take its check queued before this load began."""
+        future = self._workers.take_queued(job.path, digest) if digest else None
+        if future is None:
+            if self._spool is None:
+                self._spool = _new_spool(self._spool_root)
+            future = self._workers.submit(job, self._spool / str(next(self._count)))
+        self._futures[job.path] = future
 
     def take(self, path: Path) -> Prepared | None:
         """The file's checked batches, when a worker has it (waiting for it). A worker's
