@@ -206,22 +206,26 @@ def _record_failure(warehouse: WarehouseResource, run_id: str, step: str | None)
 def _queue_export(warehouse: WarehouseResource) -> None:
     """Give every source's new files to the ingest's workers now: they check them while
     this process sets up, and while the loader stores the sources before each."""
+    from orchestration.errors import describe_exception
     from orchestration.fingerprint import recorded_sha256
     from orchestration.ingest import raw_store
     from orchestration.ingest.loader import queue_export
     from orchestration.ingest.sources import SOURCES
 
-    con = raw_store.connect(warehouse.warehouse_db)
     try:
-        queue_export(
-            con,
-            SOURCES,
-            warehouse.exports_path,
-            recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
-            warehouse.ingest_spool_dir,
-        )
-    finally:
-        con.close()
+        con = raw_store.connect(warehouse.warehouse_db)
+        try:
+            queue_export(
+                con,
+                SOURCES,
+                warehouse.exports_path,
+                recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
+                warehouse.ingest_spool_dir,
+            )
+        finally:
+            con.close()
+    except Exception as error:  # only a head start is lost: each source's load checks its files
+        _progress(f"ingest: files not queued ahead ({describe_exception(error)})")
 
 
 def _drop_raw(warehouse: WarehouseResource) -> None:

@@ -574,3 +574,22 @@ def test_an_as_of_before_the_first_event_is_refused_clearly(handmade_copy, tmp_p
     failed = result.stdout.split("Refresh FAILED: nothing was published.")[1]
     assert "as_of" in failed or "as-of" in failed
     assert digest(warehouse / "published.duckdb") == before
+
+
+def test_a_failure_to_queue_the_export_ahead_only_loses_the_head_start(
+    tmp_path, monkeypatch, caplog
+):
+    """Queueing every source's files at the start is a head start, not a step: when it
+    fails, the refresh goes on and each source's load checks its own files."""
+    from orchestration import refresh
+    from orchestration.ingest import loader
+    from orchestration.resources import WarehouseResource
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(loader, "queue_export", broken)
+    warehouse = WarehouseResource(exports_dir=str(tmp_path / "e"), warehouse_dir=str(tmp_path))
+    with caplog.at_level("INFO", logger="hiring.progress"):
+        refresh._queue_export(warehouse)
+    assert "ingest: files not queued ahead (OSError: disk full" in caplog.text
