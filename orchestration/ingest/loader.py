@@ -112,10 +112,9 @@ def load_source(
     Every entity's files are planned first, so that worker processes check the
     large ones ahead while this process stores each in turn."""
     raw_store.ensure_raw_tables(con, source.specs)
-    hashed = sha256
 
-    def sha256(path: Path) -> str:  # a file queued ahead was hashed then
-        return queued_digest(path) or hashed(path)
+    def digest(path: Path) -> str:  # a file queued ahead was hashed then
+        return queued_digest(path) or sha256(path)
 
     def guarded(spec: EntitySpec, step: Callable[[], _Plan | FileResult]):
         try:
@@ -127,7 +126,7 @@ def load_source(
             return FileResult(source.name, spec.name, file, "error", error=error)
 
     plans = [
-        guarded(spec, lambda spec=spec: _plan(con, source, spec, export_dir, load_id, sha256))
+        guarded(spec, lambda spec=spec: _plan(con, source, spec, export_dir, load_id, digest))
         for spec in source.specs
     ]
     todos = [(plan.spec, todo) for plan in plans if isinstance(plan, _Plan) for todo in plan.todo]
@@ -163,7 +162,7 @@ def queue_export(
         for spec in source.specs:
             try:
                 plan = _plan(con, source, spec, export_dir, "queued", sha256)
-            except Exception:  # noqa: BLE001 - the load reports it, with the file's name
+            except Exception:  # the source's load reports it, naming the file
                 continue
             if not isinstance(plan, _Plan):
                 continue
