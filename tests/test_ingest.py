@@ -1127,6 +1127,21 @@ def test_files_queued_before_their_load_are_taken_by_it_unless_they_changed(tmp_
     assert all(row.startswith("('load-1'") for row in loaded["quarantine"])
 
 
+def test_a_file_gone_when_queued_is_not_taken_from_the_queue(tmp_path, monkeypatch):
+    """A file that vanished between the export's listing and its queueing does not stop
+    the queueing of the others, and no load takes its result: the load sees it afresh."""
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+    gone = tmp_path / "e" / "greenhouse/jobs.json"
+    with checked.workers_kept():
+        checked.start_workers_ahead()
+        job = checked.FileJob(GREENHOUSE_SOURCE, spec_named("jobs"), gone, "greenhouse/jobs.json")
+        assert checked.queue_file(job, "digest", tmp_path / ".ingest")
+        assert checked.queued_digest(gone) is None
+        gone.parent.mkdir(parents=True)
+        gone.write_text(json.dumps(JOBS))
+        assert checked.queued_digest(gone) is None  # written after: not what was queued
+
+
 def _hash(value) -> str:
     return hashlib.sha256(json.dumps(value).encode()).hexdigest()
 

@@ -333,7 +333,7 @@ class _Queued:
     """A file given to the workers before its source's load began (`queue_file`)."""
 
     digest: str
-    stat: tuple[int, int]  # size and modification time when queued
+    stat: tuple[int, int] | None  # size and modification time when queued (None: unreadable)
     future: Future
 
 
@@ -369,13 +369,12 @@ class _Workers:
         if self._queued_spool is None:
             self._queued_spool = _new_spool(spool_root)
         spool = self._queued_spool / str(next(self._queued_count))
-        stat = job.path.stat()
-        future = self.submit(job, spool)
-        self._queued[job.path] = _Queued(digest, (stat.st_size, stat.st_mtime_ns), future)
+        stat = _stat(job.path)
+        self._queued[job.path] = _Queued(digest, stat, self.submit(job, spool))
 
     def queued_digest(self, path: Path) -> str | None:
         queued = self._queued.get(path)
-        if queued is None or queued.stat != _stat(path):
+        if queued is None or queued.stat is None or queued.stat != _stat(path):
             return None
         return queued.digest
 
