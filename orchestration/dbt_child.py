@@ -12,14 +12,19 @@ warehouse path: with an absolute path every new warehouse (a first refresh, a
 test, the benchmark) parsed the whole project again (seconds). From the
 warehouse's folder the path is always `warehouse.duckdb`, and one parse serves
 every warehouse.
+
+And, asked by the refresh (`HIRING_DBT_RECORD`), it records the statements dbt
+sends DuckDB, for the next builds to replay (orchestration/dbt_replay.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import sys
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -53,7 +58,11 @@ def main() -> None:
     run_from_warehouse_folder()
     from dbt.cli.main import cli
 
-    sys.exit(cli())
+    from orchestration.dbt_replay import RECORD_ENV, recording
+
+    record = os.environ.get(RECORD_ENV)
+    with recording(Path(record)) if record else contextlib.nullcontext():
+        sys.exit(cli())
 
 
 if __name__ == "__main__":

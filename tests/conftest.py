@@ -21,6 +21,16 @@ HANDMADE_EXPORT = PROJECT_ROOT / "tests" / "fixtures" / "handmade_export"
 HANDMADE_AS_OF = "2026-03-31"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dbt_plans(tmp_path_factory) -> Path:
+    """The session's own replay plans (orchestration/dbt_replay.py): the first build of
+    each kind is dbt's, later ones replay it, whatever the machine's cache holds."""
+    plans = tmp_path_factory.mktemp("dbt-replay")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HIRING_DBT_PLANS", str(plans))
+        yield plans
+
+
 def run_hiring(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run the `hiring` CLI as a separate process and capture what it prints."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -376,10 +376,11 @@ def test_each_refresh_log_is_kept_and_the_newest_ten_remain(tmp_path):
 
 
 def test_two_refreshes_keep_two_logs_and_leave_the_project_folder_as_it_was(
-    handmade_copy, tmp_path
+    handmade_copy, tmp_path, monkeypatch
 ):
     """Nothing a refresh writes outside the warehouse folder grows per run; the
     warehouse keeps dbt's parse, so its second build does not parse again."""
+    monkeypatch.setenv("HIRING_DBT_REPLAY", "0")  # both builds are dbt's
     warehouse = tmp_path / "wh"
     project = PROJECT_ROOT / "dbt_project"
 
@@ -501,7 +502,8 @@ def dbt_processes_of(warehouse_db: Path) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
-def test_dbt_dies_with_a_killed_refresh_and_the_next_refresh_succeeds(tmp_path):
+def test_dbt_dies_with_a_killed_refresh_and_the_next_refresh_succeeds(tmp_path, monkeypatch):
+    monkeypatch.setenv("HIRING_DBT_REPLAY", "0")  # a replay runs in the refresh's own process
     warehouse = tmp_path / "wh"
     db = (warehouse / "warehouse.duckdb").resolve()
     running = start_refresh(HANDMADE_EXPORT, warehouse)

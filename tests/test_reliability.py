@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import signal
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -766,7 +767,14 @@ class Contention:
 
 
 @pytest.fixture(scope="module")
-def contention(baseline, tmp_path_factory) -> Contention:
+def contention(baseline, tmp_path_factory) -> Iterator[Contention]:
+    # dbt's own process is what a kill must not leave behind: no replay (in-process)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HIRING_DBT_REPLAY", "0")
+        yield _contention(baseline, tmp_path_factory)
+
+
+def _contention(baseline, tmp_path_factory) -> Contention:
     root = tmp_path_factory.mktemp("contention")
     export, warehouse = copy_of_baseline(baseline, root)
     published = warehouse / PUBLISHED

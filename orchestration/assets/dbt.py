@@ -21,10 +21,15 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MetadataValue
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
+from orchestration import dbt_replay
 from orchestration.engine import (
+    connect_duckdb,
     copy_spark_marts,
     current_engine,
+    duckdb_memory_limit,
     metastore_busy,
     metastore_busy_message,
     metastore_holder,
@@ -34,6 +39,7 @@ from orchestration.ingest.checked import stop_kept_workers
 from orchestration.progress import report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
+    DBT_PROJECT_DIR,
     HiringDbtTranslator,
     dbt_project,
     keep_partial_parse,
@@ -72,15 +78,21 @@ def hiring_dbt_models(
     target = runs / context.run.run_id[:8]
     parse = warehouse.dbt_dir / project_parse().name  # this warehouse's last, this engine's
     report(context, f"dbt {' '.join(args)}")
+    replay = _replay_for(context, warehouse, args)  # None: dbt builds, and records if it can
     try:
+        if replay is not None and (events := replay.events(context, target)) is not None:
+            yield from events
+            record_dbt_tests(warehouse.warehouse_db, context.run.run_id, target)
+            return
         seed_partial_parse(target, parse)
-        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
-        seen: Counter[str] = Counter()
-        for event in invocation.stream():
-            seen[type(event).__name__] += 1
-            if sum(seen.values()) % 25 == 0:
-                report(context, f"  dbt: {_counts(seen)}")
-            yield event
+        with dbt_replay.recorded_into(target if replay is not None else None) as statements:
+            invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
+            seen: Counter[str] = Counter()
+            for event in invocation.stream():
+                seen[type(event).__name__] += 1
+                if sum(seen.values()) % 25 == 0:
+                    report(context, f"  dbt: {_counts(seen)}")
+                yield event
         report(context, f"  dbt done: {_counts(seen)}")
         record_dbt_tests(warehouse.warehouse_db, context.run.run_id, target)
         if not invocation.is_successful():
@@ -91,6 +103,8 @@ def hiring_dbt_models(
                 description="dbt build failed:\n" + "\n".join(failures),
                 metadata={"failures": MetadataValue.md("\n".join(f"- {f}" for f in failures))},
             )
+        if replay is not None:
+            replay.keep(statements)
         if current_engine() == "spark":
             tables = copy_spark_marts(warehouse.warehouse_db, warehouse_dir)
             report(
@@ -117,3 +131,95 @@ def _counts(seen: Counter) -> str:
     models = seen["Output"] + seen["AssetMaterialization"]
     checks = seen["AssetCheckResult"] + seen["AssetCheckEvaluation"]
     return f"{models} models built, {checks} tests checked"
+
+
+class _Replay:
+    """This build's replay plan (orchestration/dbt_replay.py): the key of its inputs,
+    the statements of the last dbt build with the same, when one was kept."""
+
+    def __init__(self, warehouse_db: Path, key: str, manifest: dict, translator) -> None:
+        self.warehouse_db = warehouse_db
+        self.key = key
+        self.manifest = manifest
+        self.translator = translator
+
+    def nodes(self, kind: str | None = None) -> dict[str, dict]:
+        kinds = (kind,) if kind else ("model", "seed", "test")
+        return {
+            uid: node
+            for uid, node in self.manifest["nodes"].items()
+            if node["resource_type"] in kinds
+        }
+
+    def events(self, context: AssetExecutionContext, target: Path) -> list | None:
+        """The build's events, from a replay of the kept statements; None when there
+        are none for these inputs or the replay stopped (dbt builds then)."""
+        statements = dbt_replay.load_plan(dbt_replay.plans_dir(), self.key)
+        if statements is None:
+            return None
+        seen: Counter[str] = Counter()
+
+        def progress(outcome: dbt_replay.Outcome) -> None:
+            seen["AssetCheckResult" if outcome.unique_id.startswith("test.") else "Output"] += 1
+            if sum(seen.values()) % 25 == 0:
+                report(context, f"  dbt (replay): {_counts(seen)}")
+
+        con = connect_duckdb(self.warehouse_db)
+        try:
+            # the settings of dbt's own connection (dbt_project/profiles.yml)
+            con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
+            con.execute("set TimeZone = 'UTC'")
+            configs = {uid: node["config"] for uid, node in self.nodes("test").items()}
+            outcomes = dbt_replay.replay(con, statements, configs, progress)
+        except dbt_replay.ReplayStopped as stopped:
+            report(context, f"  dbt replay stopped ({stopped}): dbt builds")
+            return None
+        finally:
+            con.close()
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "run_results.json").write_text(json.dumps(dbt_replay.run_results(outcomes)))
+        shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
+        events = [
+            event
+            for outcome in outcomes
+            for event in DbtCoreCliEventMessage(
+                raw_event=dbt_replay.raw_event(outcome, context.run.run_id),
+                event_history_metadata={},
+            ).to_default_asset_events(
+                manifest=self.manifest,
+                dagster_dbt_translator=self.translator,
+                context=context,
+                target_path=target,
+                project=dbt_project,
+            )
+        ]
+        report(context, f"  dbt done (replayed the last build's SQL): {_counts(seen)}")
+        return events
+
+    def keep(self, statements: Path | None) -> None:
+        """After a successful dbt build: its statements are the plan for these inputs."""
+        if statements is not None:
+            dbt_replay.save_plan(statements, dbt_replay.plans_dir(), self.key, set(self.nodes()))
+
+
+def _replay_for(
+    context: AssetExecutionContext, warehouse: WarehouseResource, args: list[str]
+) -> _Replay | None:
+    """The replay plan of a whole build on DuckDB; None on Spark or for some assets only."""
+    if current_engine() != "duckdb" or not dbt_replay.enabled() or not _whole_build(context):
+        return None
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    dbt_vars = args[args.index("--vars") + 1] if "--vars" in args else None
+    con = connect_duckdb(warehouse.warehouse_db)
+    try:
+        key = dbt_replay.plan_key(con, DBT_PROJECT_DIR, manifest, dbt_vars)
+    finally:
+        con.close()
+    return _Replay(warehouse.warehouse_db, key, manifest, translator)
+
+
+def _whole_build(context: AssetExecutionContext) -> bool:
+    return (
+        context.selected_asset_keys == context.assets_def.keys
+        and context.selected_asset_check_keys == context.assets_def.check_keys
+    )

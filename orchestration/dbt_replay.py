@@ -1,0 +1,310 @@
+"""Replay a DuckDB dbt build: the SQL dbt sent, sent again without dbt's runner.
+
+Most of a small build is dbt's own work, not DuckDB's: at every build dbt renders
+each node's SQL and materialization with Jinja (demo: dbt 9.7 s, the same SQL
+run straight 1.3 s). That SQL depends only on the project, its vars, the raw
+layer's columns and dbt's version: the data changes, the statements do not. So a
+complete, successful dbt build on DuckDB records every statement it sends, under
+the node that sent it (`hiring-dbt` with `RECORD_ENV` set: `recording`), and the
+next builds with the same inputs (`plan_key`) send those statements in dbt's own
+order (`replay`). Each node's outcome becomes the event dbt's log line would
+have become (dagster-dbt's own translation), and the run's run_results.json the
+test history reads.
+
+dbt stays the builder of record: it builds whenever the project, the vars, the
+raw columns or dbt change, on Spark, for a subset of the assets, and whenever a
+replay meets anything but success. A statement that fails, or a test that fails
+with error severity, ends the replay before any event is given, and dbt builds
+everything as it always did, with its own failure report: a replay never
+decides a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+RECORD_ENV = "HIRING_DBT_RECORD"  # the file a recording build writes its statements to
+REPLAY_ENV = "HIRING_DBT_REPLAY"  # 0: dbt builds every time, and records nothing
+PLANS_ENV = "HIRING_DBT_PLANS"  # where plans are kept (default: the user's cache folder)
+PLAN_VERSION = 1  # bump when what a plan holds changes
+PLANS_KEPT = 4  # one per recent as-of date, say; older plans are removed
+DBT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+NODE_PREFIXES = ("model.", "seed.", "test.")
+RESULT_EVENT = {"model": "LogModelResult", "seed": "LogSeedResult", "test": "LogTestResult"}
+TEST_RESULT_COLUMNS = ["failures", "should_warn", "should_error"]  # a test's main query
+
+
+# --- in the dbt process -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def recording(path: Path) -> Iterator[None]:
+    """In `hiring-dbt`: note each statement dbt sends DuckDB, with the name of the
+    connection that sent it (a node's unique id while the node runs), and write
+    them to `path` as dbt exits."""
+    from dbt.adapters.sql.connections import SQLConnectionManager
+
+    statements: list[list[Any]] = []
+    lock = threading.Lock()
+    add_query = SQLConnectionManager.add_query
+
+    def recorded(self, sql, auto_begin=True, bindings=None, *args, **kwargs):
+        connection, cursor = add_query(self, sql, auto_begin, bindings, *args, **kwargs)
+        with lock:  # dbt's threads run nodes side by side
+            columns = [c[0] for c in cursor.description or ()]
+            statements.append([connection.name, sql, bindings, columns])
+        return connection, cursor
+
+    SQLConnectionManager.add_query = recorded
+    try:
+        yield
+    finally:
+        SQLConnectionManager.add_query = add_query
+        with contextlib.suppress(TypeError, ValueError, OSError):  # no record: dbt builds next time
+            partial = path.with_name(path.name + ".new")
+            partial.write_text(json.dumps(statements))
+            os.replace(partial, path)
+
+
+# --- in the refresh ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def recorded_into(target: Path | None) -> Iterator[Path | None]:
+    """Ask the dbt started inside to record its statements into `target`; the file
+    they will be in (None: no recording asked)."""
+    if target is None:
+        yield None
+        return
+    path = target / "statements.json"
+    os.environ[RECORD_ENV] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ.pop(RECORD_ENV, None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One node of a replayed build: what dbt's result line would have said."""
+
+    unique_id: str
+    status: str  # success (model, seed), pass or warn (test)
+    started_at: str
+    finished_at: str
+    seconds: float
+    failures: int | None = None
+    message: str | None = None
+
+
+def enabled() -> bool:
+    return os.environ.get(REPLAY_ENV, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def plans_dir() -> Path:
+    """A cache of this machine, outside the project (which no refresh grows): any
+    warehouse's build may replay any other's plan."""
+    if configured := os.environ.get(PLANS_ENV, "").strip():
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache"
+    return Path(cache) / "hiring-analytics" / "dbt-replay"
+
+
+def plan_key(con, project_dir: Path, manifest: Mapping[str, Any], dbt_vars: str | None) -> str:
+    """What a build's statements depend on: the dbt project's files, dbt's and the
+    adapter's versions, the build's vars, the warehouse's name (in every relation's
+    name), the columns of the raw tables the sources read (the canonical contract
+    test lists them) and which of the relations dbt builds exist already (a seed
+    that exists is emptied, not created): a new warehouse and one built before have
+    a plan each."""
+    digest = hashlib.sha256(f"v{PLAN_VERSION}|{dbt_vars or ''}".encode())
+    for name in ("dbt-core", "dbt-duckdb", "duckdb"):
+        digest.update(f"|{name}={metadata.version(name)}".encode())
+    for name in DBT_INPUTS:
+        root = project_dir / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        files = files or ([root] if root.is_file() else [])
+        for path in files:
+            digest.update(f"|{path.relative_to(project_dir).as_posix()}|".encode())
+            digest.update(path.read_bytes())
+    database = con.execute("select current_database()").fetchone()[0]
+    schemas = sorted({source["schema"] for source in manifest["sources"].values()})
+    columns = con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns"
+        " where table_schema in (select unnest(?)) order by all",
+        [schemas],
+    ).fetchall()
+    built = sorted({node["schema"] for node in manifest["nodes"].values()})
+    relations = con.execute(
+        "select table_schema, table_name, table_type from information_schema.tables"
+        " where table_schema in (select unnest(?)) order by all",
+        [built],
+    ).fetchall()
+    digest.update(f"|{database}|{columns!r}|{relations!r}".encode())
+    return digest.hexdigest()
+
+
+def save_plan(statements_file: Path, plans: Path, key: str, nodes: set[str]) -> bool:
+    """Keep a successful build's statements as the plan for `key`, when they cover
+    exactly the build's nodes; False when they do not (nothing kept)."""
+    try:
+        statements = json.loads(statements_file.read_text())
+    except (OSError, ValueError):
+        return False
+    if {name for name, *_ in statements if _is_node(name)} != nodes:
+        return False
+    plans.mkdir(parents=True, exist_ok=True)
+    partial = plans / f".{key}.json.new"
+    partial.write_text(json.dumps({"key": key, "statements": statements}))
+    os.replace(partial, plans / f"{key}.json")
+    for old in sorted(plans.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-PLANS_KEPT]:
+        old.unlink(missing_ok=True)
+    return True
+
+
+def load_plan(plans: Path, key: str) -> list[list[Any]] | None:
+    try:
+        plan = json.loads((plans / f"{key}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return plan["statements"] if plan.get("key") == key else None
+
+
+def in_order(statements: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
+    """The statements as one sequence of connections, each connection's together where
+    its first statement was: dbt ran nodes side by side, each on a connection of its
+    own (its own DuckDB transaction), and a node began only once every node it
+    depends on had finished, so the order in which nodes began is an order dbt could
+    have run them in one at a time. What no node sent (schemas, dbt's catalog reads,
+    hooks) stays before or after the nodes, where dbt sent it."""
+    node_at = [i for i, statement in enumerate(statements) if _is_node(statement[0])]
+    first, last = (node_at[0], node_at[-1]) if node_at else (len(statements), len(statements))
+    groups: dict[tuple[str, int], list[list[Any]]] = {}
+    for i, statement in enumerate(statements):
+        name = statement[0]
+        phase = 1 if _is_node(name) else 0 if i < first else 2 if i > last else 1
+        groups.setdefault((name, phase), []).append(statement)
+    return [(name, group) for (name, _), group in groups.items()]
+
+
+def _is_node(name: str) -> bool:
+    return name.startswith(NODE_PREFIXES)
+
+
+class ReplayStopped(Exception):
+    """The replay met something other than success: dbt builds instead."""
+
+
+def replay(
+    con, statements: list[list[Any]], tests: Mapping[str, Mapping[str, Any]], on_node=None
+) -> list[Outcome]:
+    """Send a plan's statements on `con`; each node's outcome. Raises `ReplayStopped`
+    on a failing statement or a test that fails with error severity.
+
+    `tests` holds each test's config from the manifest (severity, warn_if, error_if).
+    """
+    outcomes = []
+    for name, group in in_order(statements):
+        started, clock = _now(), time.perf_counter()
+        row = None
+        try:
+            for _, sql, bindings, columns in group:
+                cursor = con.execute(sql, bindings) if bindings else con.execute(sql)
+                if columns == TEST_RESULT_COLUMNS:
+                    row = cursor.fetchone()
+        except Exception as error:
+            _end_transaction(con)
+            raise ReplayStopped(f"{name}: {error}") from error
+        _end_transaction(con)  # dbt rolls back what a connection left open as it releases it
+        if not _is_node(name):
+            continue
+        outcome = Outcome(name, "success", started, _now(), time.perf_counter() - clock)
+        if name.startswith("test."):
+            outcome = _test_outcome(outcome, row, tests[name])
+        outcomes.append(outcome)
+        if on_node is not None:
+            on_node(outcome)
+    return outcomes
+
+
+def _end_transaction(con) -> None:
+    import duckdb
+
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("rollback")
+
+
+def _test_outcome(outcome: Outcome, row, config: Mapping[str, Any]) -> Outcome:
+    """dbt's reading of a test's result row (dbt/task/test.py: build_test_run_result)."""
+    if row is None or len(row) < 3:
+        raise ReplayStopped(f"{outcome.unique_id}: no result row")
+    failures, should_warn, should_error = int(row[0]), bool(row[1]), bool(row[2])
+    got = f"Got {failures} result{'' if failures == 1 else 's'}"
+    if config.get("severity", "error").upper() == "ERROR" and should_error:
+        raise ReplayStopped(f"{outcome.unique_id}: {got}, configured to fail")
+    if should_warn:
+        message = f"{got}, configured to warn if {config.get('warn_if')}"
+        return _replace(outcome, status="warn", failures=failures, message=message)
+    return _replace(outcome, status="pass", failures=0)
+
+
+def _replace(outcome: Outcome, **changes) -> Outcome:
+    from dataclasses import replace
+
+    return replace(outcome, **changes)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def raw_event(outcome: Outcome, invocation_id: str) -> dict[str, Any]:
+    """The dbt log line a node's result would have been (what dagster-dbt reads)."""
+    kind = outcome.unique_id.split(".", 1)[0]
+    return {
+        "info": {
+            "name": RESULT_EVENT[kind],
+            "invocation_id": invocation_id,
+            "level": "info",
+            "msg": f"{outcome.status.upper()} {outcome.unique_id} (replayed)",
+        },
+        "data": {
+            "node_info": {
+                "unique_id": outcome.unique_id,
+                "node_status": outcome.status,
+                "node_started_at": outcome.started_at,
+                "node_finished_at": outcome.finished_at,
+            },
+            "status": outcome.status,
+            "execution_time": outcome.seconds,
+            **({} if outcome.failures is None else {"num_failures": outcome.failures}),
+        },
+    }
+
+
+def run_results(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The run_results.json of a replayed build, with the fields this project reads."""
+    return {
+        "metadata": {"replayed": True},
+        "results": [
+            {
+                "unique_id": o.unique_id,
+                "status": o.status,
+                "execution_time": o.seconds,
+                "failures": o.failures,
+                "message": o.message,
+            }
+            for o in outcomes
+        ],
+    }
