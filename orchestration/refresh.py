@@ -161,7 +161,7 @@ def _run(
     # One set of ingest worker processes for every source, importing what checking
     # needs while this process sets up Dagster and the dbt project.
     with workers_kept():
-        start_workers_ahead()
+        start_workers_ahead(_export_bytes(exports_dir))
         if rebuild:
             _drop_raw(warehouse)
         _queue_export(warehouse)
@@ -201,6 +201,13 @@ def _record_failure(warehouse: WarehouseResource, run_id: str, step: str | None)
         health.record_refresh(warehouse.warehouse_db, run_id, health.FAILED, failed_step=step)
     except Exception as error:  # the refresh's own failure is what the summary reports
         _progress(f"could not record the failed refresh in the history: {error}")
+
+
+def _export_bytes(exports_dir: Path) -> int | None:
+    try:
+        return sum(path.stat().st_size for path in fingerprint.export_files(exports_dir))
+    except OSError:  # a file gone meanwhile: the ingest will say so
+        return None
 
 
 def _queue_export(warehouse: WarehouseResource) -> None:

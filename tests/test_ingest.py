@@ -1127,6 +1127,23 @@ def test_files_queued_before_their_load_are_taken_by_it_unless_they_changed(tmp_
     assert all(row.startswith("('load-1'") for row in loaded["quarantine"])
 
 
+def test_a_small_export_gets_one_worker_ahead_unless_told_otherwise(monkeypatch):
+    """A second worker's imports cost a small export more than it saves."""
+    monkeypatch.delenv(checked.WORKERS_ENV, raising=False)
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("workers start ahead only with two cores or more")
+
+    def started(export_bytes: int) -> int:
+        with checked.workers_kept():
+            checked.start_workers_ahead(export_bytes)
+            return checked._kept.executor()._max_workers
+
+    assert started(checked.SMALL_EXPORT_BYTES - 1) == 1
+    assert started(checked.SMALL_EXPORT_BYTES) == min(2, os.cpu_count() or 1)
+    monkeypatch.setenv(checked.WORKERS_ENV, "2")
+    assert started(1_000) == 2
+
+
 def test_a_file_gone_when_queued_is_not_taken_from_the_queue(tmp_path, monkeypatch):
     """A file that vanished between the export's listing and its queueing does not stop
     the queueing of the others, and no load takes its result: the load sees it afresh."""

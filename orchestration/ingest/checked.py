@@ -60,6 +60,9 @@ Batch = tuple[pd.DataFrame, list[dict]]
 FILE_MIN_BYTES = 8 << 20
 SOURCE_MIN_BYTES = 64 << 20
 WORKERS_ENV = "HIRING_INGEST_WORKERS"  # how many; 0 checks every file in the loader
+# An export smaller than this gets one worker ahead: a second's imports (about 4 s of a
+# core) cost more than it saves (demo, 2 MB: a refresh 2 s shorter with one).
+SMALL_EXPORT_BYTES = 16_000_000
 # Records per batch in a worker: with two workers each holding a batch, half the
 # loader's own (readers.BATCH_RECORDS) keeps a 1M-application refresh under 3 GB.
 WORKER_BATCH = 25_000
@@ -344,6 +347,7 @@ class _Workers:
 
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
+        self.count_ahead: int | None = None  # fewer than `_workers()`: a small export's
         self.ahead = False  # started ahead: their imports are paid, every file goes to them
         self._queued: dict[Path, _Queued] = {}
         self._queued_spool: Path | None = None
@@ -355,7 +359,8 @@ class _Workers:
         if self._executor is None:
             # spawn, not fork: the loader's process holds DuckDB's and Dagster's threads
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
+            workers = self.count_ahead or _workers()
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return self._executor
 
     def running(self) -> bool:
@@ -384,9 +389,15 @@ class _Workers:
             return None  # not queued, changed since, or lost with a worker that died
         return queued.future
 
-    def stop(self) -> None:
+    def stop(self, at_once: bool = False) -> None:
+        """Stop the workers; `at_once` when nothing they hold is wanted any more: a worker
+        that exits tidies up a process full of pandas and Great Expectations first
+        (demo: 0.8 s before dbt could start)."""
         if self._executor is not None:
             broken = getattr(self._executor, "_broken", False)
+            if at_once:
+                for process in list(getattr(self._executor, "_processes", {}).values()):
+                    process.terminate()
             self._executor.shutdown(wait=not broken, cancel_futures=True)
             self._executor = None
         self.ahead = False
@@ -422,18 +433,22 @@ def workers_kept() -> Iterator[None]:
         _kept = outer
 
 
-def start_workers_ahead() -> None:
+def start_workers_ahead(export_bytes: int | None = None) -> None:
     """Inside `workers_kept`: start the workers now, each importing what checking needs
     (Great Expectations, about 4 s) while this process sets up the refresh (Dagster
     and the dbt project, several seconds on one core). Then every file, small ones
-    too, is checked in them: the loader's process never pays that import, and a
-    small export's files are checked two at a time while the loader stores. Not
-    with one core, where there is nothing to overlap."""
+    too, is checked in them while the loader stores: the loader's process never pays
+    that import. One worker for an export under `SMALL_EXPORT_BYTES` (unless
+    `HIRING_INGEST_WORKERS` says); none with one core, where nothing overlaps."""
     if _kept is None or _workers() == 0 or (os.cpu_count() or 1) < 2:
         return
+    small = export_bytes is not None and export_bytes < SMALL_EXPORT_BYTES
+    if small and os.environ.get(WORKERS_ENV) is None and not _kept.running():
+        _kept.count_ahead = 1
     with main_module_hidden():
         executor = _kept.executor()
-        for _ in range(_workers()):  # one each: a busy worker makes the pool start another
+        # one task each: a busy worker makes the pool start another
+        for _ in range(_kept.count_ahead or _workers()):
             executor.submit(_warm_up)
     _kept.ahead = True
 
@@ -448,7 +463,7 @@ def stop_kept_workers() -> None:
     """The ingest is over: kept workers (about 450 MB each at 1M applications) stop
     now rather than sit idle beside dbt; one more ingest would start them again."""
     if _kept is not None:
-        _kept.stop()
+        _kept.stop(at_once=True)
 
 
 def queue_file(job: FileJob, digest: str, spool_root: Path | None) -> bool:
