@@ -3,20 +3,20 @@
 Most of a small build is dbt's own work, not DuckDB's: at every build dbt renders
 each node's SQL and materialization with Jinja (demo: dbt 9.7 s, the same SQL
 run straight 1.3 s). That SQL depends only on the project, its vars, the raw
-layer's columns and dbt's version: the data changes, the statements do not. So a
-complete, successful dbt build on DuckDB records every statement it sends, under
-the node that sent it (`hiring-dbt` with `RECORD_ENV` set: `recording`), and the
-next builds with the same inputs (`plan_key`) send those statements in dbt's own
-order (`replay`). Each node's outcome becomes the event dbt's log line would
-have become (dagster-dbt's own translation), and the run's run_results.json the
-test history reads.
+layer's columns, which of dbt's relations exist already and dbt's version: the
+data changes, the statements do not. So a complete, successful dbt build on
+DuckDB records every statement it sends, under the node that sent it
+(`hiring-dbt` with `RECORD_ENV` set: `recording`), and the next builds with the
+same inputs (`plan_key`) send those statements in dbt's own order (`replay`).
+Each node's outcome becomes the event dbt's log line would have become
+(dagster-dbt's own translation), and the run's run_results.json the test history
+reads.
 
-dbt stays the builder of record: it builds whenever the project, the vars, the
-raw columns or dbt change, on Spark, for a subset of the assets, and whenever a
-replay meets anything but success. A statement that fails, or a test that fails
-with error severity, ends the replay before any event is given, and dbt builds
-everything as it always did, with its own failure report: a replay never
-decides a failure.
+dbt stays the builder of record: it builds whenever any of those change, on
+Spark, for a subset of the assets, and whenever a replay meets anything but
+success. A statement that fails, or a test that fails with error severity, ends
+the replay before any event is given, and dbt builds everything as it always
+did, with its own failure report: a replay never decides a failure.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +38,7 @@ RECORD_ENV = "HIRING_DBT_RECORD"  # the file a recording build writes its statem
 REPLAY_ENV = "HIRING_DBT_REPLAY"  # 0: dbt builds every time, and records nothing
 PLANS_ENV = "HIRING_DBT_PLANS"  # where plans are kept (default: the user's cache folder)
 PLAN_VERSION = 1  # bump when what a plan holds changes
-PLANS_KEPT = 4  # one per recent as-of date, say; older plans are removed
+PLANS_KEPT = 8  # a new and a built warehouse's, for a few as-of dates; older ones go
 DBT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 NODE_PREFIXES = ("model.", "seed.", "test.")
 RESULT_EVENT = {"model": "LogModelResult", "seed": "LogSeedResult", "test": "LogTestResult"}
@@ -255,14 +255,8 @@ def _test_outcome(outcome: Outcome, row, config: Mapping[str, Any]) -> Outcome:
         raise ReplayStopped(f"{outcome.unique_id}: {got}, configured to fail")
     if should_warn:
         message = f"{got}, configured to warn if {config.get('warn_if')}"
-        return _replace(outcome, status="warn", failures=failures, message=message)
-    return _replace(outcome, status="pass", failures=0)
-
-
-def _replace(outcome: Outcome, **changes) -> Outcome:
-    from dataclasses import replace
-
-    return replace(outcome, **changes)
+        return replace(outcome, status="warn", failures=failures, message=message)
+    return replace(outcome, status="pass", failures=0)
 
 
 def _now() -> str:

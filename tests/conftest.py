@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ HANDMADE_AS_OF = "2026-03-31"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def dbt_plans(tmp_path_factory) -> Path:
+def dbt_plans(tmp_path_factory) -> Iterator[Path]:
     """The session's own replay plans (orchestration/dbt_replay.py): the first build of
     each kind is dbt's, later ones replay it, whatever the machine's cache holds."""
     plans = tmp_path_factory.mktemp("dbt-replay")

@@ -389,16 +389,13 @@ class _Workers:
             return None  # not queued, changed since, or lost with a worker that died
         return queued.future
 
-    def stop(self, at_once: bool = False) -> None:
-        """Stop the workers; `at_once` when nothing they hold is wanted any more: a worker
-        that exits tidies up a process full of pandas and Great Expectations first
-        (demo: 0.8 s before dbt could start)."""
+    def stop(self, wait: bool = True) -> None:
+        """Stop the workers; without `wait` when nothing they hold is wanted any more:
+        a worker tidies up a process full of pandas and Great Expectations as it exits
+        (demo: 0.8 s), and dbt need not wait for that."""
         if self._executor is not None:
             broken = getattr(self._executor, "_broken", False)
-            if at_once:
-                for process in list(getattr(self._executor, "_processes", {}).values()):
-                    process.terminate()
-            self._executor.shutdown(wait=not broken, cancel_futures=True)
+            self._executor.shutdown(wait=wait and not broken, cancel_futures=True)
             self._executor = None
         self.ahead = False
         self._queued.clear()
@@ -463,7 +460,7 @@ def stop_kept_workers() -> None:
     """The ingest is over: kept workers (about 450 MB each at 1M applications) stop
     now rather than sit idle beside dbt; one more ingest would start them again."""
     if _kept is not None:
-        _kept.stop(at_once=True)
+        _kept.stop(wait=False)
 
 
 def queue_file(job: FileJob, digest: str, spool_root: Path | None) -> bool:
