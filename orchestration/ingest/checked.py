@@ -347,7 +347,7 @@ class _Workers:
 
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
-        self.count_ahead: int | None = None  # fewer than `_workers()`: a small export's
+        self.count_ahead: int | None = None  # workers for a small export, when fewer
         self.ahead = False  # started ahead: their imports are paid, every file goes to them
         self._queued: dict[Path, _Queued] = {}
         self._queued_spool: Path | None = None
