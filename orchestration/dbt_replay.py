@@ -139,20 +139,22 @@ def plan_key(con, project_dir: Path, manifest: Mapping[str, Any], dbt_vars: str 
             digest.update(f"|{path.relative_to(project_dir).as_posix()}|".encode())
             digest.update(path.read_bytes())
     database = con.execute("select current_database()").fetchone()[0]
-    schemas = sorted({source["schema"] for source in manifest["sources"].values()})
-    columns = con.execute(
-        "select table_schema, table_name, column_name, data_type from information_schema.columns"
-        " where table_schema in (select unnest(?)) order by all",
-        [schemas],
-    ).fetchall()
-    built = sorted({node["schema"] for node in manifest["nodes"].values()})
-    relations = con.execute(
-        "select table_schema, table_name, table_type from information_schema.tables"
-        " where table_schema in (select unnest(?)) order by all",
-        [built],
-    ).fetchall()
+    sources = {source["schema"] for source in manifest["sources"].values()}
+    columns = _catalog(con, "columns", "column_name, data_type", sources)
+    relations = _catalog(
+        con, "tables", "table_type", {n["schema"] for n in manifest["nodes"].values()}
+    )
     digest.update(f"|{database}|{columns!r}|{relations!r}".encode())
     return digest.hexdigest()
+
+
+def _catalog(con, view: str, columns: str, schemas: set[str]) -> list[tuple]:
+    """Rows of one information_schema view over `schemas`, in a stable order."""
+    return con.execute(
+        f"select table_schema, table_name, {columns} from information_schema.{view}"
+        " where table_schema in (select unnest(?)) order by all",
+        [sorted(schemas)],
+    ).fetchall()
 
 
 def save_plan(statements_file: Path, plans: Path, key: str, nodes: set[str]) -> bool:
