@@ -60,6 +60,18 @@ def test_fisher_agrees_with_the_hypergeometric_sum_on_selection_tables(table):
     )
 
 
+@pytest.mark.parametrize(
+    "table",
+    [[[4000, 96000], [5200, 94800]], [[12000, 3000], [200000, 50000]], [[0, 0], [3, 4]]],
+)
+def test_fisher_agrees_with_scipy_at_a_large_companys_counts(table):
+    # too large for the sum by hand above; scipy's implementation is independent of ours
+    from scipy.stats import fisher_exact
+
+    expected = fisher_exact(table, alternative="two-sided").pvalue
+    assert fairness.fisher_two_sided(table) == pytest.approx(expected, rel=1e-9)
+
+
 # --- selection rates -------------------------------------------------------------------
 
 

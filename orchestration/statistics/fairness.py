@@ -31,8 +31,8 @@ in docs/statistics.md; the short version:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from scipy.stats import fisher_exact
 
 from orchestration.statistics.settings import dbt_var
 
@@ -90,8 +90,24 @@ def min_group_size(override: int | None = None) -> int:
 
 
 def fisher_two_sided(table: list[list[int]]) -> float:
-    """Two-sided p-value of Fisher's exact test on a 2x2 table (R's fisher.test convention)."""
-    return float(fisher_exact(table, alternative="two-sided").pvalue)
+    """Two-sided p-value of Fisher's exact test on a 2x2 table, computed as R's
+    fisher.test does: the hypergeometric probability of every table with the same
+    margins, relative to the largest, summed over those no more probable than the
+    observed table (relative tolerance 1e-7). Each probability follows from the one
+    before by a ratio, so numpy sums the logs; scipy.stats, which took 0.7 s to
+    import (a tenth of a small refresh), is not needed."""
+    (a, b), (c, d) = table
+    first_col, second_col, first_row = a + c, b + d, a + b
+    low, high = max(0, first_row - second_col), min(first_row, first_col)
+    x = np.arange(low, high, dtype=np.float64)
+    # P(x + 1) / P(x) for the count x in the table's first cell
+    log_ratio = np.log((first_col - x) * (first_row - x)) - np.log(
+        (x + 1) * (second_col - first_row + x + 1)
+    )
+    log_p = np.concatenate(([0.0], np.cumsum(log_ratio)))
+    p = np.exp(log_p - log_p.max())
+    p /= p.sum()
+    return float(min(1.0, p[p <= p[a - low] * (1 + 1e-7)].sum()))
 
 
 def selection_rates(counts: pd.DataFrame, min_size: int | None = None) -> pd.DataFrame:
