@@ -139,12 +139,27 @@ def _inputs(exports_dir: Path, as_of: str | None) -> fingerprint.Inputs:
 def _run(
     exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, log_file
 ) -> RefreshSummary:
+    started = time.perf_counter()
+    # One set of ingest worker processes for every source, started first: each imports
+    # what checking needs (about 3 s) while this process imports and sets up Dagster
+    # and the dbt project; then they check the export while the loader stores.
+    from orchestration.ingest.checked import start_workers_ahead, workers_kept
+
+    with workers_kept():
+        start_workers_ahead(_export_bytes(exports_dir))
+        summary = _run_with_workers(exports_dir, warehouse_dir, as_of, rebuild, log_file)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_with_workers(
+    exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, log_file
+) -> RefreshSummary:
     from dagster import DagsterInstance, materialize
 
     from orchestration.resources import WarehouseResource
     from orchestration.transform import ensure_manifest
 
-    started = time.perf_counter()
     warehouse = WarehouseResource(
         exports_dir=str(exports_dir.resolve()),
         warehouse_dir=str(warehouse_dir.resolve()),
@@ -156,30 +171,24 @@ def _run(
     if salt_warning:
         logging.getLogger("hiring.progress").warning(f"WARNING: {salt_warning}")
     _progress("preparing the dbt project")
-    from orchestration.ingest.checked import start_workers_ahead, workers_kept
+    if rebuild:
+        _drop_raw(warehouse)
+    _queue_export(warehouse)
+    ensure_manifest(warehouse.warehouse_db)
 
-    # One set of ingest worker processes for every source, importing what checking
-    # needs while this process sets up Dagster and the dbt project.
-    with workers_kept():
-        start_workers_ahead(_export_bytes(exports_dir))
-        if rebuild:
-            _drop_raw(warehouse)
-        _queue_export(warehouse)
-        ensure_manifest(warehouse.warehouse_db)
+    from orchestration.assets import ALL_ASSETS
+    from orchestration.resources import build_resources
 
-        from orchestration.assets import ALL_ASSETS
-        from orchestration.resources import build_resources
-
-        instance = DagsterInstance.ephemeral()
-        # dbt's own log lines go to the log file; the terminal gets progress and the summary.
-        with contextlib.redirect_stdout(log_file):
-            result = materialize(
-                ALL_ASSETS,
-                resources=build_resources(warehouse),
-                instance=instance,
-                run_config=QUIET_DAGSTER,
-                raise_on_error=False,
-            )
+    instance = DagsterInstance.ephemeral()
+    # dbt's own log lines go to the log file; the terminal gets progress and the summary.
+    with contextlib.redirect_stdout(log_file):
+        result = materialize(
+            ALL_ASSETS,
+            resources=build_resources(warehouse),
+            instance=instance,
+            run_config=QUIET_DAGSTER,
+            raise_on_error=False,
+        )
     entries = instance.all_logs(result.run_id)
     _write_run_log(log_file, entries)
     summary = summarize(entries)
@@ -187,7 +196,6 @@ def _run(
         _record_failure(warehouse, result.run_id, summary.failed_step)
     if salt_warning:
         summary.warnings.insert(0, salt_warning)
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
