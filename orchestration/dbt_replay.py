@@ -7,7 +7,8 @@ layer's columns, which of dbt's relations exist already and dbt's version: the
 data changes, the statements do not. So a complete, successful dbt build on
 DuckDB records every statement it sends, under the node that sent it
 (`hiring-dbt` with `RECORD_ENV` set: `recording`), and the next builds with the
-same inputs (`plan_key`) send those statements in dbt's own order (`replay`).
+same inputs (`plan_key`) send those statements again (`replay`), each node's
+once the nodes it depends on are done, on two connections as dbt used threads.
 Each node's outcome becomes the event dbt's log line would have become
 (dagster-dbt's own translation), and the run's run_results.json the test history
 reads.
@@ -27,7 +28,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
@@ -209,35 +211,117 @@ class ReplayStopped(Exception):
 
 
 def replay(
-    con, statements: list[list[Any]], tests: Mapping[str, Mapping[str, Any]], on_node=None
+    con,
+    statements: list[list[Any]],
+    tests: Mapping[str, Mapping[str, Any]],
+    on_node=None,
+    *,
+    parents: Mapping[str, Iterable[str]] | None = None,
+    threads: int = 1,
+    session: Sequence[str] = (),
 ) -> list[Outcome]:
     """Send a plan's statements on `con`; each node's outcome. Raises `ReplayStopped`
     on a failing statement or a test that fails with error severity.
 
     `tests` holds each test's config from the manifest (severity, warn_if, error_if).
+    With `parents` (each node's, from the manifest), `threads` connections send the
+    nodes side by side, each once its parents are done, as dbt's threads did; each
+    new connection first runs `session` (DuckDB keeps settings such as the time
+    zone per connection). `on_node` sees each outcome, in this thread.
     """
-    outcomes = []
-    for name, group in in_order(statements):
-        started, clock = _now(), time.perf_counter()
-        row = None
-        try:
-            for _, sql, bindings, columns in group:
-                cursor = con.execute(sql, bindings) if bindings else con.execute(sql)
-                if columns == TEST_RESULT_COLUMNS:
-                    row = cursor.fetchone()
-        except Exception as error:
-            _end_transaction(con)
-            raise ReplayStopped(f"{name}: {error}") from error
-        _end_transaction(con)  # dbt rolls back what a connection left open as it releases it
-        if not _is_node(name):
-            continue
-        outcome = Outcome(name, "success", started, _now(), time.perf_counter() - clock)
-        if name.startswith("test."):
-            outcome = _test_outcome(outcome, row, tests[name])
-        outcomes.append(outcome)
-        if on_node is not None:
-            on_node(outcome)
+    groups = in_order(statements)
+    at = [i for i, (name, _) in enumerate(groups) if _is_node(name)]
+    first, last = (at[0], at[-1] + 1) if at else (len(groups), len(groups))
+    for name, group in groups[:first]:
+        _send(con, name, group)
+    middle = groups[first:last]
+    if parents is None or threads < 2 or len(at) != len(middle):
+        outcomes = _in_turn(con, middle, tests, on_node)
+    else:
+        outcomes = _side_by_side(con, middle, tests, on_node, parents, threads, session)
+    for name, group in groups[last:]:
+        _send(con, name, group)
     return outcomes
+
+
+def _in_turn(con, groups, tests, on_node) -> list[Outcome]:
+    outcomes = []
+    for name, group in groups:
+        outcome = _node(con, name, group, tests)
+        if outcome is not None:
+            outcomes.append(outcome)
+            if on_node is not None:
+                on_node(outcome)
+    return outcomes
+
+
+def _side_by_side(con, groups, tests, on_node, parents, threads, session) -> list[Outcome]:
+    """Each node on one of `threads` connections once its parents are done, in the
+    plan's order among those ready. The first failure stops the starting of nodes;
+    those running finish, then it is raised."""
+    plan = dict(groups)
+    waiting = {name: {p for p in parents.get(name, ()) if p in plan} for name in plan}
+    local, opened = threading.local(), []
+    lock = threading.Lock()
+
+    def send(name: str) -> Outcome | None:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()
+            with lock:
+                opened.append(local.con)
+            for sql in session:
+                local.con.execute(sql)
+        return _node(local.con, name, plan[name], tests)
+
+    outcomes, done, pending = [], set(), list(plan)
+    try:
+        with ThreadPoolExecutor(threads, thread_name_prefix="dbt-replay") as pool:
+            running: dict[Future, str] = {}
+            while pending or running:
+                ready = [name for name in pending if waiting[name] <= done]
+                for name in ready[: threads - len(running)]:
+                    pending.remove(name)
+                    running[pool.submit(send, name)] = name
+                if not running:  # a parent that is not in the plan's order: never ready
+                    raise ReplayStopped(f"{pending[0]}: its parents never finished")
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done.add(running.pop(future))
+                    outcome = future.result()  # ReplayStopped: the pool waits for the rest
+                    if outcome is not None:
+                        outcomes.append(outcome)
+                        if on_node is not None:
+                            on_node(outcome)
+    finally:
+        for cursor in opened:
+            cursor.close()
+    return outcomes
+
+
+def _send(con, name: str, group: list[list[Any]]):
+    """One connection's statements; the result row of a test's main query, if any."""
+    row = None
+    try:
+        for _, sql, bindings, columns in group:
+            cursor = con.execute(sql, bindings) if bindings else con.execute(sql)
+            if columns == TEST_RESULT_COLUMNS:
+                row = cursor.fetchone()
+    except Exception as error:
+        _end_transaction(con)
+        raise ReplayStopped(f"{name}: {error}") from error
+    _end_transaction(con)  # dbt rolls back what a connection left open as it releases it
+    return row
+
+
+def _node(con, name: str, group: list[list[Any]], tests) -> Outcome | None:
+    started, clock = _now(), time.perf_counter()
+    row = _send(con, name, group)
+    if not _is_node(name):
+        return None
+    outcome = Outcome(name, "success", started, _now(), time.perf_counter() - clock)
+    if name.startswith("test."):
+        outcome = _test_outcome(outcome, row, tests[name])
+    return outcome
 
 
 def _end_transaction(con) -> None:

@@ -91,6 +91,45 @@ def test_a_failing_statement_stops_the_replay_and_rolls_its_connection_back():
     assert con.execute("select x from kept").fetchall() == [(1,)]
 
 
+def test_side_by_side_a_node_starts_once_its_parents_are_done_with_the_session_settings(
+    tmp_path,
+):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    passing = "select count(*) as failures, false as should_warn, false as should_error"
+    statements = [
+        ["model.p.a", "begin", None, ["Success"]],
+        ["model.p.a", "create table a as select range as x from range(300000)", None, ["Count"]],
+        ["model.p.a", "commit", None, ["Success"]],
+        ["model.p.b", "create table b as select current_setting('TimeZone') as zone", None, ["x"]],
+        ["model.p.c", "create table c as select count(*) as n from a", None, ["Count"]],
+        ["test.p.t", f"{passing} from c where n <> 300000", None, dbt_replay.TEST_RESULT_COLUMNS],
+    ]
+    parents = {"model.p.c": ["model.p.a", "source.p.raw"], "test.p.t": ["model.p.c"]}
+    configs = {"test.p.t": {"severity": "ERROR", "warn_if": "!= 0", "error_if": "!= 0"}}
+    outcomes = dbt_replay.replay(
+        con, statements, configs, parents=parents, threads=2,
+        session=["set TimeZone = 'America/New_York'"],
+    )  # fmt: skip
+    done = [o.unique_id for o in outcomes]
+    assert sorted(done) == ["model.p.a", "model.p.b", "model.p.c", "test.p.t"]
+    assert done.index("model.p.a") < done.index("model.p.c") < done.index("test.p.t")
+    assert outcomes[done.index("test.p.t")].status == "pass"  # c saw all of a
+    assert con.execute("select zone from b").fetchall() == [("America/New_York",)]
+
+
+def test_side_by_side_a_failure_starts_nothing_more_and_goes_back_to_dbt(tmp_path):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    statements = [
+        ["model.p.a", "select * from missing", None, ["x"]],
+        ["model.p.c", "create table c as select 1 as n", None, ["Count"]],
+    ]
+    with pytest.raises(dbt_replay.ReplayStopped, match="model.p.a: Catalog Error"):
+        dbt_replay.replay(con, statements, {}, parents={"model.p.c": ["model.p.a"]}, threads=2)
+    assert con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'c'"
+    ).fetchone() == (0,)
+
+
 def test_the_plan_key_follows_everything_the_statements_depend_on(tmp_path):
     project = tmp_path / "project"
     (project / "models").mkdir(parents=True)
