@@ -155,7 +155,7 @@ def _run(
 def _run_with_workers(
     exports_dir: Path, warehouse_dir: Path, as_of: str | None, rebuild: bool, log_file
 ) -> RefreshSummary:
-    from dagster import DagsterInstance, materialize
+    from dagster import materialize
 
     from orchestration.resources import WarehouseResource
     from orchestration.transform import ensure_manifest
@@ -177,9 +177,10 @@ def _run_with_workers(
     ensure_manifest(warehouse.warehouse_db)
 
     from orchestration.assets import ALL_ASSETS
+    from orchestration.instance import ephemeral_instance
     from orchestration.resources import build_resources
 
-    instance = DagsterInstance.ephemeral()
+    instance = ephemeral_instance()
     # dbt's own log lines go to the log file; the terminal gets progress and the summary.
     with contextlib.redirect_stdout(log_file):
         result = materialize(

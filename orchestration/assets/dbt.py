@@ -162,8 +162,22 @@ class _Replay:
         if statements is None:
             return None
         seen: Counter[str] = Counter()
+        events = []
 
         def progress(outcome: dbt_replay.Outcome) -> None:
+            # translated here, while the replay's connections send the next nodes
+            events.extend(
+                DbtCoreCliEventMessage(
+                    raw_event=dbt_replay.raw_event(outcome, context.run.run_id),
+                    event_history_metadata={},
+                ).to_default_asset_events(
+                    manifest=self.manifest,
+                    dagster_dbt_translator=self.translator,
+                    context=context,
+                    target_path=target,
+                    project=dbt_project,
+                )
+            )
             seen["AssetCheckResult" if outcome.unique_id.startswith("test.") else "Output"] += 1
             if sum(seen.values()) % 25 == 0:
                 report(context, f"  dbt (replay): {_counts(seen)}")
@@ -191,20 +205,6 @@ class _Replay:
         target.mkdir(parents=True, exist_ok=True)
         (target / "run_results.json").write_text(json.dumps(dbt_replay.run_results(outcomes)))
         shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
-        events = [
-            event
-            for outcome in outcomes
-            for event in DbtCoreCliEventMessage(
-                raw_event=dbt_replay.raw_event(outcome, context.run.run_id),
-                event_history_metadata={},
-            ).to_default_asset_events(
-                manifest=self.manifest,
-                dagster_dbt_translator=self.translator,
-                context=context,
-                target_path=target,
-                project=dbt_project,
-            )
-        ]
         report(context, f"  dbt done (replayed the last build's SQL): {_counts(seen)}")
         return events
 
