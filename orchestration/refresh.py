@@ -12,6 +12,7 @@ writes its own log file, `WAREHOUSE/logs/refresh-<UTC time>.log`; the newest
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -145,11 +146,24 @@ def _run(
     # and the dbt project; then they check the export while the loader stores.
     from orchestration.ingest.checked import start_workers_ahead, workers_kept
 
-    with workers_kept():
+    with _fewer_collections(), workers_kept():
         start_workers_ahead(_export_bytes(exports_dir))
         summary = _run_with_workers(exports_dir, warehouse_dir, as_of, rebuild, log_file)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """Python's cycle collector less often while the refresh runs: importing and setting
+    up Dagster and the dbt assets allocates millions of objects, and at its default
+    (a collection every 700 allocations) it took 0.3 s of a 8.6 s demo refresh."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _run_with_workers(
