@@ -51,7 +51,11 @@ from orchestration.transform_failures import describe_failures
 
 # Connections a replay sends nodes on side by side, as dbt's threads did (profiles.yml
 # has 4): the demo's SQL took 1.6 s on one connection, 1.1 s on two, as on three or four.
+# One for a warehouse from SIDE_BY_SIDE_MAX_BYTES: there each node's queries fill both
+# cores already, and two at once raised the 1M refresh's peak memory from 2.7 GB to
+# 3.1 GB (its limit is 3) for 2 s of its 29 s of SQL.
 REPLAY_THREADS = 2
+SIDE_BY_SIDE_MAX_BYTES = 256 << 20
 
 
 @dbt_assets(
@@ -195,7 +199,7 @@ class _Replay:
             }  # a seed depends on nothing
             outcomes = dbt_replay.replay(
                 con, statements, configs, progress,
-                parents=parents, threads=REPLAY_THREADS, session=session,
+                parents=parents, threads=self.threads(), session=session,
             )  # fmt: skip
         except dbt_replay.ReplayStopped as stopped:
             report(context, f"  dbt replay stopped ({stopped}): dbt builds")
@@ -207,6 +211,10 @@ class _Replay:
         shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
         report(context, f"  dbt done (replayed the last build's SQL): {_counts(seen)}")
         return events
+
+    def threads(self) -> int:
+        small = self.warehouse_db.stat().st_size < SIDE_BY_SIDE_MAX_BYTES
+        return REPLAY_THREADS if small else 1
 
     def keep(self, statements: Path | None) -> None:
         """After a successful dbt build: its statements are the plan for these inputs."""
