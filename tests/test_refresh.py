@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import refresh as refresh_module
 from orchestration.engine import ENGINE_ENV
 from orchestration.lock import warehouse_lock
 from orchestration.refresh import LOGS_KEPT, new_run_log
@@ -595,3 +597,11 @@ def test_a_failure_to_queue_the_export_ahead_only_loses_the_head_start(
     with caplog.at_level("INFO", logger="hiring.progress"):
         refresh._queue_export(warehouse)
     assert "ingest: files not queued ahead (OSError: disk full" in caplog.text
+
+
+def test_the_cycle_collector_is_set_back_after_a_refresh_even_a_failed_one():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), refresh_module._fewer_collections():
+        assert gc.get_threshold() != before
+        raise RuntimeError("a refresh that failed")
+    assert gc.get_threshold() == before
