@@ -20,7 +20,8 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
     for every one: a demo refresh stores about 900 events and reads the latest
     materialization of an asset for most, and that took 0.6 s of its 10. The
     storage's own lock still serializes them. Dagster is pinned (pyproject.toml):
-    `_connect` is its own, checked again at each upgrade by the refresh tests."""
+    `_connect` is its own, checked at each upgrade by tests/test_instance.py and
+    every refresh test."""
 
     def __init__(self) -> None:
         super().__init__()
