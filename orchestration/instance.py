@@ -17,8 +17,9 @@ from dagster._core.storage.runs import InMemoryRunStorage
 class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
     """Dagster's in-memory event log, each read and write on the SQLite connection it
     holds for its life. The stock storage opens a connection, and sets two pragmas,
-    for every one: a demo refresh stores about 900 events and reads the latest
-    materialization of an asset for most, and that took 0.6 s of its 10. The
+    for every one: a demo refresh stores about 1,350 events (outputs, materializations,
+    check results and their planned events) and reads the latest materialization of
+    an asset for most, and that took 0.6 s of its 10. The
     storage's own lock still serializes them. Dagster is pinned (pyproject.toml):
     `_connect` is its own, checked at each upgrade by tests/test_instance.py and
     every refresh test."""
