@@ -603,5 +603,8 @@ def test_the_cycle_collector_is_set_back_after_a_refresh_even_a_failed_one():
     before = gc.get_threshold()
     with pytest.raises(RuntimeError), refresh_module._fewer_collections():
         assert gc.get_threshold() != before
+        gc.freeze()  # as the refresh does once it is set up
+        assert gc.get_freeze_count() > 0
         raise RuntimeError("a refresh that failed")
     assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0  # what setup made is collectable again
