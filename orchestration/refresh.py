@@ -202,21 +202,23 @@ def _run_with_workers(
     from orchestration.instance import ephemeral_instance
     from orchestration.resources import build_resources
 
-    instance = ephemeral_instance()
     # What setup made (modules, Dagster's definitions, dbt's manifest: millions of
     # objects) lives as long as the refresh: full collections skip it from here on. The
     # ingest's collections after a large load took 1.2 s at 100k applications.
     gc.freeze()
-    # dbt's own log lines go to the log file; the terminal gets progress and the summary.
-    with contextlib.redirect_stdout(log_file):
-        result = materialize(
-            ALL_ASSETS,
-            resources=build_resources(warehouse),
-            instance=instance,
-            run_config=QUIET_DAGSTER,
-            raise_on_error=False,
-        )
-    entries = instance.all_logs(result.run_id)
+    # Disposed at the end (its temporary folder removed), not when the process exits:
+    # `hiring` ends its process without Python's teardown (cli._exit).
+    with ephemeral_instance() as instance:
+        # dbt's own log lines go to the log file; the terminal gets progress and the summary.
+        with contextlib.redirect_stdout(log_file):
+            result = materialize(
+                ALL_ASSETS,
+                resources=build_resources(warehouse),
+                instance=instance,
+                run_config=QUIET_DAGSTER,
+                raise_on_error=False,
+            )
+        entries = instance.all_logs(result.run_id)
     _write_run_log(log_file, entries)
     summary = summarize(entries)
     if not summary.published:

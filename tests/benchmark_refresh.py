@@ -13,7 +13,8 @@ For every size: `hiring generate` (not for the demo, which is committed), the fl
 (DuckDB's own readers over the same files), a cold full refresh with its steps and
 the peak memory of its whole process tree (the refresh runs in a process of its
 own, as `hiring refresh` does; dbt included), a refresh of the
-unchanged export through the CLI, the all-hands deck, every dashboard page
+unchanged export through the CLI, (demo) a forced refresh through the CLI timed
+from the command to the prompt, the all-hands deck, every dashboard page
 rendered twice (first load, warm cache), and (generated sizes) an incremental
 refresh: a week of changes, about 1% of the objects, arriving as delta files
 (tests/weekly_change.py), timed and its marts compared with the full rebuild's. It ends with the targets of issue 9 and
@@ -335,6 +336,13 @@ def bench_refresh(
     print(
         f"    refresh (no change, CLI) {same_s:5.2f} s  exit {same.returncode}, says nothing changed: {said}"
     )
+    if label == "demo":  # what an analyst's clock says: the process, started to ended
+        forced_s, forced = cli_seconds(*args, "--force", runs=1)
+        took = next((ln for ln in forced.stdout.splitlines() if "took" in ln), "").split()
+        print(
+            f"    refresh (--force, CLI) {forced_s:5.1f} s  from the command to the prompt"
+            f" (the refresh said {' '.join(took[1:]) or '?'}); exit {forced.returncode}"
+        )
     db = warehouse / "warehouse.duckdb"
     print(f"    warehouse.duckdb  {db.stat().st_size / 1e6:8.1f} MB")
 

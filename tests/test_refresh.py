@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import cli
 from orchestration import refresh as refresh_module
 from orchestration.engine import ENGINE_ENV
 from orchestration.lock import warehouse_lock
@@ -335,6 +336,29 @@ def test_an_unexpected_error_in_one_file_names_the_file_and_its_cause(
     # the full traceback is in this refresh's log
     log = (tmp_path / "wh" / "logs" / "refresh.log").read_text()
     assert "Traceback" in log and "Input/output error" in log
+
+
+def test_hiring_ends_its_process_at_once_leaving_no_temporary_folder(
+    handmade_copy, tmp_path, monkeypatch
+):
+    """`hiring refresh` ends without Python's teardown (cli._exit): what that teardown
+    would have removed (Dagster's temporary folder) is removed before, and the log
+    file is complete."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    warehouse = tmp_path / "wh"
+    result = refresh(handmade_copy, warehouse, HANDMADE_AS_OF)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list(temporary.iterdir()) == []
+    assert "Published " in (warehouse / "logs" / "refresh.log").read_text()
+
+
+def test_the_quick_exit_is_only_for_the_hiring_process():
+    """Called in another program (a test's CLI runner), `_exit` exits as usual."""
+    with pytest.raises(SystemExit) as exited:
+        cli._exit(3)
+    assert exited.value.code == 3
 
 
 def test_a_failing_step_reports_the_innermost_exception(handmade_copy, tmp_path):
