@@ -58,7 +58,7 @@ class Target:
     what: str
     limit: str
     value: str
-    holds: bool | None  # None: not measured
+    holds: bool | None  # None: shown, not a target at this size
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Report:
     def print(self) -> None:
         print("\ntargets (issue 9) on this machine")
         for t in self.targets:
-            verdict = {True: "holds", False: "MISSED", None: "not measured"}[t.holds]
+            verdict = {True: "holds", False: "MISSED", None: "(not a target here)"}[t.holds]
             print(f"  {t.size:>9}  {t.what:<38} {t.limit:<14} {t.value:<22} {verdict}")
 
 
@@ -439,9 +439,11 @@ def bench_incremental(
         records_the_runs,
     )
     print(f"    marts vs full     {'identical' if not found else '; '.join(found)[:300]}")
+    # The issue sets this target at 1M; at other sizes the share is shown, not judged.
     report.add(
         tag, "incremental refresh after ~1% change", "< 15% of full",
-        f"{after.seconds:.1f} s = {share:.0%}", share < 0.15,
+        f"{after.seconds:.1f} s = {share:.0%}",
+        share < 0.15 if applications >= 1_000_000 else None,
     )  # fmt: skip
     report.add(
         tag, "incremental marts = full rebuild", "identical",
