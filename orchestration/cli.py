@@ -173,10 +173,10 @@ def refresh(
 
 
 def _exit(code: int) -> NoReturn:
-    """End the `hiring` process at once once all is said and written: a refresh leaves
+    """End the `hiring` process as soon as all is printed and written: a refresh leaves
     millions of objects (Dagster's, dbt's), and freeing them one by one as Python
     tears down kept the prompt away for 1.5 s after the summary (demo). Called in
-    process (a test's runner), it exits as usual."""
+    another program's process (a test's runner), it exits as usual."""
     if not _is_hiring_process():
         sys.exit(code)
     sys.stdout.flush()
