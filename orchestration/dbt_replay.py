@@ -10,14 +10,15 @@ DuckDB records every statement it sends, under the node that sent it
 same inputs (`plan_key`) send those statements again (`replay`), each node's
 once the nodes it depends on are done, on two connections as dbt used threads.
 Each node's outcome becomes the event dbt's log line would have become
-(dagster-dbt's own translation), and the run's run_results.json the test history
-reads.
+(dagster-dbt's own translation), given as the node finishes (`streamed`), and
+the run's run_results.json the test history reads.
 
 dbt stays the builder of record: it builds whenever any of those change, on
 Spark, for a subset of the assets, and whenever a replay meets anything but
 success. A statement that fails, or a test that fails with error severity, ends
-the replay before any event is given, and dbt builds everything as it always
-did, with its own failure report: a replay never decides a failure.
+the replay; dbt then builds everything as it always did, with its own failure
+report (the events of nodes the replay finished are not given twice): a replay
+never decides a failure.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -242,6 +244,43 @@ def replay(
     for name, group in groups[last:]:
         _send(con, name, group)
     return outcomes
+
+
+def streamed(
+    con, statements: list[list[Any]], tests: Mapping[str, Mapping[str, Any]], **options
+) -> Generator[Outcome, None, None]:
+    """`replay` on a thread of its own: each node's outcome as it finishes, so that
+    the caller handles it (Dagster stores its events) while the next nodes run. What
+    `replay` raised comes once the outcomes before it are given. Closed early, it
+    starts no more nodes and returns once those running are done."""
+    finished: queue.Queue = queue.Queue()
+    abandoned = threading.Event()
+    ended = object()
+    raised: list[BaseException] = []
+
+    def on_node(outcome: Outcome) -> None:
+        if abandoned.is_set():
+            raise ReplayStopped("no longer wanted")
+        finished.put(outcome)
+
+    def run() -> None:
+        try:
+            replay(con, statements, tests, on_node, **options)
+        except BaseException as error:  # given to the caller's thread
+            raised.append(error)
+        finally:
+            finished.put(ended)
+
+    thread = threading.Thread(target=run, name="dbt-replay", daemon=True)
+    thread.start()
+    try:
+        while (outcome := finished.get()) is not ended:
+            yield outcome
+    finally:
+        abandoned.set()
+        thread.join()
+    if raised:
+        raise raised[0]
 
 
 def _in_turn(con, groups, tests, on_node) -> list[Outcome]:

@@ -130,6 +130,31 @@ def test_side_by_side_a_failure_starts_nothing_more_and_goes_back_to_dbt(tmp_pat
     ).fetchone() == (0,)
 
 
+def test_streamed_gives_each_outcome_as_its_node_finishes_then_what_stopped_it():
+    con = duckdb.connect()
+    statements = [
+        ["model.p.a", "create table a as select 1 as n", None, ["Count"]],
+        ["model.p.b", "select * from missing", None, ["x"]],
+    ]
+    given = []
+    with pytest.raises(dbt_replay.ReplayStopped, match="model.p.b: Catalog Error"):
+        for outcome in dbt_replay.streamed(con, statements, {}):
+            given.append(outcome.unique_id)
+    assert given == ["model.p.a"]
+
+
+def test_streamed_closed_early_starts_no_more_nodes(tmp_path):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    statements = [[f"model.p.{t}", f"create table {t} as select 1 as n", None, ["Count"]]
+                  for t in ("a", "b", "c", "d")]  # fmt: skip
+    parents = {"model.p.b": ["model.p.a"], "model.p.c": ["model.p.b"], "model.p.d": ["model.p.c"]}
+    stream = dbt_replay.streamed(con, statements, {}, parents=parents, threads=2)
+    assert next(stream).unique_id == "model.p.a"
+    stream.close()  # returns once the node running (b, at most) is done
+    built = con.execute("select table_name from duckdb_tables() order by 1").fetchall()
+    assert built in ([("a",)], [("a",), ("b",)])
+
+
 def test_the_plan_key_follows_everything_the_statements_depend_on(tmp_path):
     project = tmp_path / "project"
     (project / "models").mkdir(parents=True)
@@ -243,6 +268,35 @@ def test_a_failing_check_is_left_to_dbt_and_its_report(own_plans, tmp_path):
     assert (
         "source greenhouse: stage 'Vibe Check' is not in seeds/stage_mapping.csv" in result.stdout
     )
+
+
+@pytest.mark.slow
+def test_a_replay_that_stops_late_leaves_the_rest_to_dbt_without_giving_anything_twice(
+    own_plans, tmp_path
+):
+    """The replay gives each node's events as it finishes; when it stops near the end
+    (here: a test's statement broken in the kept plan), dbt builds everything and only
+    the events not given yet go to Dagster, which refuses an output given twice."""
+    first = refresh(HANDMADE_EXPORT, tmp_path / "first", HANDMADE_AS_OF)  # dbt's, recorded
+    assert first.returncode == 0, first.stdout + first.stderr
+    (plan_file,) = own_plans.glob("*.json")
+    plan = json.loads(plan_file.read_text())
+    last_test = max(
+        i for i, statement in enumerate(plan["statements"]) if statement[0].startswith("test.")
+    )
+    broken = plan["statements"][last_test][0]
+    plan["statements"][last_test][1] = "select * from no_such_relation"
+    plan_file.write_text(json.dumps(plan))
+
+    warehouse = tmp_path / "second"
+    result = refresh(HANDMADE_EXPORT, warehouse, HANDMADE_AS_OF)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = _log(warehouse)
+    assert f"dbt replay stopped ({broken}: Catalog Error" in log
+    assert "dbt done: " in log  # dbt's own build finished the run
+    assert _checks_line(result.stdout) == _checks_line(first.stdout)
+    assert "0 failed" in _checks_line(result.stdout)
 
 
 def test_replay_can_be_turned_off(own_plans, tmp_path, monkeypatch):
