@@ -249,6 +249,14 @@ def test_bootstrap_intervals_are_reproducible_with_the_fixed_seed():
     assert not first["ci_low"].equals(other_seed["ci_low"])
 
 
+def test_the_comparisons_side_by_side_give_the_rows_of_one_at_a_time(monkeypatch):
+    data = known_effect_units()
+    side_by_side = program_effect.program_effect(data, resamples=500)
+    monkeypatch.setattr(program_effect.os, "cpu_count", lambda: 1)
+    one_at_a_time = program_effect.program_effect(data, resamples=500)
+    pd.testing.assert_frame_equal(side_by_side, one_at_a_time)
+
+
 def test_the_interval_covers_a_known_effect_and_excludes_no_effect():
     effects = program_effect.program_effect(known_effect_units())
     fill = row(effects, "licensed_and_intake", "time_to_fill")

@@ -34,6 +34,8 @@ outcome. docs/statistics.md explains each choice.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,14 +203,23 @@ def program_effect(
     data["offers_resolved_n"] = data["offer_accepted_n"] + data["offer_declined_n"]
     data["nps_net_n"] = data["nps_promoters_n"] - data["nps_detractors_n"]
 
-    rows = []
-    for p_index, (practice, (column, phrase)) in enumerate(PRACTICES.items()):
-        for o_index, (name, outcome) in enumerate(OUTCOMES.items()):
-            arms = _arms(data, column, outcome)
-            rng_key = (cfg["seed"], p_index, o_index)
-            row = _compare(arms, outcome, cfg, rng_key)
-            row["sentence"] = _sentence(row, outcome, phrase, cfg["min_n"])
-            rows.append({"practice": practice, "outcome": name, **row})
+    comparisons = [
+        (practice, column, phrase, name, outcome, (cfg["seed"], p_index, o_index))
+        for p_index, (practice, (column, phrase)) in enumerate(PRACTICES.items())
+        for o_index, (name, outcome) in enumerate(OUTCOMES.items())
+    ]
+
+    def row_of(comparison) -> dict:
+        practice, column, phrase, name, outcome, rng_key = comparison
+        row = _compare(_arms(data, column, outcome), outcome, cfg, rng_key)
+        row["sentence"] = _sentence(row, outcome, phrase, cfg["min_n"])
+        return {"practice": practice, "outcome": name, **row}
+
+    # Side by side on every core: NumPy draws and sums without holding the interpreter,
+    # and each comparison has its own random stream, so the rows are the same in any
+    # order (1M applications: 6.5 s of bootstraps on one core).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        rows = list(pool.map(row_of, comparisons))
     out = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
     for column, sql_type in OUTPUT_COLUMNS.items():
         out[column] = out[column].astype(_PANDAS_TYPES.get(sql_type, "object"))
