@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,10 +104,7 @@ def _write_snapshot(
             raise RuntimeError(
                 f"no tables in {warehouse_db} schema {MARTS_SCHEMA}: nothing to publish"
             )
-        counts = {}
-        for name in tables:
-            con.execute(f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"')
-            counts[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
+        counts = _copy_marts(con, tables)
         _write_metadata(con, load_id, published_at)
         _write_health(con, load_id)
         _write_metric_docs(con, metric_docs(dbt_manifest))
@@ -116,6 +114,37 @@ def _write_snapshot(
     finally:
         con.close()
     return counts, as_of
+
+
+# Marts copied side by side, each on a cursor of its own: a copy alone leaves part of
+# the cores idle (1M applications: 30 marts in 3.3 s, 4.1 s one after another).
+COPY_THREADS = 2
+
+
+def _copy_marts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
+    """Copy the marts into the snapshot (the largest first); each one's row count."""
+    sizes = dict(
+        con.execute(
+            "select table_name, estimated_size from duckdb_tables()"
+            " where database_name = 'wh' and schema_name = ?",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    )
+
+    def copy(name: str) -> int:
+        cursor = con.cursor()
+        try:
+            cursor.execute(
+                f'create table main."{name}" as select * from wh.{MARTS_SCHEMA}."{name}"'
+            )
+            return cursor.execute(f'select count(*) from main."{name}"').fetchone()[0]
+        finally:
+            cursor.close()
+
+    largest_first = sorted(tables, key=lambda name: -sizes.get(name, 0))
+    with ThreadPoolExecutor(max_workers=COPY_THREADS) as pool:
+        copied = dict(zip(largest_first, pool.map(copy, largest_first), strict=True))
+    return {name: copied[name] for name in tables}
 
 
 def _write_metadata(con: duckdb.DuckDBPyConnection, load_id: str, published_at: datetime) -> None:
