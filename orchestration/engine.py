@@ -66,6 +66,17 @@ def connect_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnec
     return con
 
 
+def insert_rows(con, table: str, columns: dict[str, str], rows: list[tuple]) -> None:
+    """Append Python rows to `table` (`columns`: name -> type) in one statement, each
+    column sent as a list: `executemany` runs the insert once per row (170 dbt test
+    results: 0.15 s, now a few ms)."""
+    if not rows:
+        return
+    values = [list(column) for column in zip(*rows, strict=True)]
+    select = ", ".join(f"cast(unnest(${i}) as {t})" for i, t in enumerate(columns.values(), 1))
+    con.execute(f"insert into {table} ({', '.join(columns)}) select {select}", values)
+
+
 def ingest_memory_limit() -> str:
     """The loader's DuckDB share: half of `duckdb_memory_limit()`.
 

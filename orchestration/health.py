@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.engine import connect_duckdb
+from orchestration.engine import connect_duckdb, insert_rows
 
 OPS_SCHEMA = "ops"
 PUBLISHED = "published"
@@ -186,10 +186,5 @@ def _replace(
     _ensure(con, table, columns)
     con.execute("begin transaction")
     con.execute(f"delete from {OPS_SCHEMA}.{table}")
-    if rows:
-        con.executemany(
-            f"insert into {OPS_SCHEMA}.{table} ({', '.join(columns)})"
-            f" values ({', '.join('?' for _ in columns)})",
-            rows,
-        )
+    insert_rows(con, f"{OPS_SCHEMA}.{table}", columns, rows)
     con.execute("commit")

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import health
-from orchestration.engine import connect_duckdb
+from orchestration.engine import connect_duckdb, insert_rows
 
 MARTS_SCHEMA = "marts"
 # Marts that stay in the warehouse: inputs of the statistics step, whose counts are
@@ -284,10 +284,12 @@ def metric_docs(dbt_manifest: Path | None) -> list[tuple[str, str, str]]:
     return sorted(rows)
 
 
+METRIC_DOC_COLUMNS = {"metric": "varchar", "title": "varchar", "description": "varchar"}
+
+
 def _write_metric_docs(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]]) -> None:
     con.execute(
         "create table main.meta_metric_docs"
         " (metric varchar primary key, title varchar not null, description varchar not null)"
     )
-    if rows:
-        con.executemany("insert into main.meta_metric_docs values (?, ?, ?)", rows)
+    insert_rows(con, "main.meta_metric_docs", METRIC_DOC_COLUMNS, rows)

@@ -23,6 +23,7 @@ from orchestration.engine import (
     current_engine,
     export_raw_table,
     ingest_memory_limit,
+    insert_rows,
     metastore_busy,
     metastore_holder,
     raw_parquet_dir,
@@ -78,6 +79,20 @@ def test_the_pipelines_connections_draw_no_progress_bar(tmp_path):
         assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)
     with raw_store.connect(path) as con:
         assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)
+
+
+def test_insert_rows_appends_python_rows_as_typed_in_order():
+    con = duckdb.connect()
+    con.execute("create table t (name varchar, n bigint, note varchar)")
+    columns = {"name": "varchar", "n": "bigint", "note": "varchar"}
+    insert_rows(con, "t", columns, [("it's", None, None), ("b", 2**40, None)])
+    insert_rows(con, "t", columns, [])  # nothing to add
+    insert_rows(con, "t", columns, [(None, 3, "c")])
+    assert con.execute("select * from t").fetchall() == [
+        ("it's", None, None),
+        ("b", 2**40, None),
+        (None, 3, "c"),
+    ]
 
 
 def test_raw_table_is_written_as_parquet_spark_reads(tmp_path):
