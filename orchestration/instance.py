@@ -9,6 +9,7 @@ from dagster._core.instance import InstanceType
 from dagster._core.launcher.sync_in_memory_run_launcher import SyncInMemoryRunLauncher
 from dagster._core.run_coordinator import DefaultRunCoordinator
 from dagster._core.storage.event_log import InMemoryEventLogStorage
+from dagster._core.storage.event_log.schema import AssetKeyTable
 from dagster._core.storage.noop_compute_log_manager import NoOpComputeLogManager
 from dagster._core.storage.root import TemporaryLocalArtifactStorage
 from dagster._core.storage.runs import InMemoryRunStorage
@@ -21,18 +22,31 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
     check results and their planned events) and reads the latest materialization of
     an asset for most, and that took 0.6 s of its 10. The
     storage's own lock still serializes them. Dagster is pinned (pyproject.toml):
-    `_connect` is its own, checked at each upgrade by tests/test_instance.py and
-    every refresh test."""
+    `_connect`, `has_table` and `_has_asset_key_col_on_connection` are its own,
+    checked at each upgrade by tests/test_instance.py and every refresh test."""
 
     def __init__(self) -> None:
         super().__init__()
         self._held_conn.execute(db.text("PRAGMA foreign_keys=ON")).close()
         self._held_conn.commit()
+        # The schema is made above and never changes: what storing an event asks of it
+        # (tables, the asset key table's columns), read once, not by a new connection
+        # and SQLite's catalog at every check result and materialization.
+        inspector = db.inspect(self._held_conn)
+        self._tables = set(inspector.get_table_names())
+        self._asset_key_columns = {c["name"] for c in inspector.get_columns(AssetKeyTable.name)}
+        self._held_conn.rollback()  # the transaction the reads began
 
     @contextmanager
     def _connect(self):
         with self._db_lock, self._held_conn.begin():
             yield self._held_conn
+
+    def has_table(self, table_name: str) -> bool:
+        return table_name in self._tables
+
+    def _has_asset_key_col_on_connection(self, conn, column_name: str) -> bool:
+        return column_name in self._asset_key_columns
 
 
 def ephemeral_instance() -> DagsterInstance:
