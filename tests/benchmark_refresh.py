@@ -13,8 +13,8 @@ For every size: `hiring generate` (not for the demo, which is committed), the fl
 (DuckDB's own readers over the same files), a cold full refresh with its steps and
 the peak memory of its whole process tree (the refresh runs in a process of its
 own, as `hiring refresh` does; dbt included), a refresh of the
-unchanged export through the CLI, (demo) a forced refresh through the CLI timed
-from the command to the prompt, the all-hands deck, every dashboard page
+unchanged export through the CLI, (demo) full refreshes through the CLI timed
+from the command to the prompt (the demo's target), the all-hands deck, every dashboard page
 rendered twice (first load, warm cache), and (generated sizes) an incremental
 refresh: a week of changes, about 1% of the objects, arriving as delta files
 (tests/weekly_change.py), timed and its marts compared with the full rebuild's. It ends with the targets of issue 9 and
@@ -198,6 +198,22 @@ def warm_up(root: Path) -> None:
     shutil.rmtree(warehouse, ignore_errors=True)
 
 
+def cli_full_refresh(
+    exports: Path, warehouse: Path, engine: str, runs: int = 3
+) -> tuple[float, subprocess.CompletedProcess]:
+    """Median wall seconds of `hiring refresh` into a new warehouse, from the command to
+    the prompt, and its last result: what the analyst waits, interpreter and imports
+    included, which the refresh's own clock (`RefreshSummary.seconds`) starts after."""
+    times, result = [], None
+    for _ in range(runs):
+        shutil.rmtree(warehouse, ignore_errors=True)
+        args = ["refresh", "--exports", str(exports), "--warehouse", str(warehouse)]
+        seconds, result = cli_seconds(*args, "--engine", engine, runs=1)
+        times.append(seconds)
+    shutil.rmtree(warehouse, ignore_errors=True)
+    return statistics.median(times), result
+
+
 def cli_seconds(*args: str, runs: int = 3) -> tuple[float, subprocess.CompletedProcess]:
     """Median wall seconds of `hiring ARGS` as an analyst runs it, and its last result."""
     times, result = [], None
@@ -336,23 +352,24 @@ def bench_refresh(
     print(
         f"    refresh (no change, CLI) {same_s:5.2f} s  exit {same.returncode}, says nothing changed: {said}"
     )
-    if label == "demo":  # what an analyst's clock says: the process, started to ended
-        forced_s, forced = cli_seconds(*args, "--force", runs=1)
-        took = next((ln for ln in forced.stdout.splitlines() if "took" in ln), "").split()
+    if label == "demo":  # what an analyst's clock says: a new warehouse, command to prompt
+        full_cli_s, full_cli = cli_full_refresh(exports, warehouse.parent / "cli-full", engine)
         print(
-            f"    refresh (--force, CLI) {forced_s:5.1f} s  from the command to the prompt"
-            f" (the refresh said {' '.join(took[1:]) or '?'}); exit {forced.returncode}"
+            f"    refresh (full, CLI) {full_cli_s:6.2f} s  from the command to the prompt,"
+            f" a new warehouse (median of 3); exit {full_cli.returncode}"
         )
+        ok_cli = full_cli.returncode == 0
     db = warehouse / "warehouse.duckdb"
     print(f"    warehouse.duckdb  {db.stat().st_size / 1e6:8.1f} MB")
 
     tag = f"{label} {engine}" if engine != "duckdb" else label
     ok = first.published  # a refresh that failed is fast, and holds nothing
     failed = "" if ok else " (FAILED)"
-    if label == "demo":
+    if label == "demo":  # the analyst's clock, not the refresh's own (which starts later)
+        failed = "" if ok and ok_cli else " (FAILED)"
         report.add(
-            tag, "full refresh", "<= 10 s", f"{first.seconds:.1f} s{failed}",
-            ok and first.seconds <= 10,
+            tag, "full refresh, command to prompt", "<= 10 s", f"{full_cli_s:.2f} s{failed}",
+            ok and ok_cli and full_cli_s <= 10,
         )  # fmt: skip
     elif label == "100,000":
         report.add(
