@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,15 +67,16 @@ def connect_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnec
     return con
 
 
-def insert_rows(con, table: str, columns: dict[str, str], rows: list[tuple]) -> None:
-    """Append Python rows to `table` (`columns`: name -> type) in one statement, each
-    column sent as a list: `executemany` runs the insert once per row (170 dbt test
-    results: 0.15 s, now a few ms)."""
+def insert_rows(con, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
+    """Append Python rows to `table`'s `columns` in one statement, each column sent as a
+    list and cast to the table's type by the insert: `executemany` runs the insert once
+    per row (170 dbt test results: 0.15 s, now a few ms)."""
     if not rows:
         return
+    names = list(columns)
     values = [list(column) for column in zip(*rows, strict=True)]
-    select = ", ".join(f"cast(unnest(${i}) as {t})" for i, t in enumerate(columns.values(), 1))
-    con.execute(f"insert into {table} ({', '.join(columns)}) select {select}", values)
+    select = ", ".join(f"unnest(${i})" for i in range(1, len(names) + 1))
+    con.execute(f"insert into {table} ({', '.join(names)}) select {select}", values)
 
 
 def ingest_memory_limit() -> str:

@@ -284,12 +284,9 @@ def metric_docs(dbt_manifest: Path | None) -> list[tuple[str, str, str]]:
     return sorted(rows)
 
 
-METRIC_DOC_COLUMNS = {"metric": "varchar", "title": "varchar", "description": "varchar"}
-
-
 def _write_metric_docs(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str]]) -> None:
     con.execute(
         "create table main.meta_metric_docs"
         " (metric varchar primary key, title varchar not null, description varchar not null)"
     )
-    insert_rows(con, "main.meta_metric_docs", METRIC_DOC_COLUMNS, rows)
+    insert_rows(con, "main.meta_metric_docs", ("metric", "title", "description"), rows)
