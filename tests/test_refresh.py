@@ -551,6 +551,34 @@ def test_dbt_dies_with_a_killed_refresh_and_the_next_refresh_succeeds(tmp_path, 
     assert again.returncode == 0, again.stdout + again.stderr
 
 
+def test_a_dbt_step_that_fails_mid_stream_stops_dbt_and_records_the_failure(tmp_path, monkeypatch):
+    """An error while dbt's events stream (here: counting them for the progress line)
+    ends the step. dbt's process, left running, held the warehouse's lock, and the
+    failed refresh could not be added to the warehouse's history."""
+    from orchestration.assets import dbt as dbt_step
+    from orchestration.health import FAILED
+
+    def broken(seen):
+        raise RuntimeError("lost in the middle of dbt's stream")
+
+    monkeypatch.setattr(dbt_step, "_counts", broken)  # in this process: no CLI here
+    monkeypatch.setenv("HIRING_DBT_REPLAY", "0")  # dbt's own process builds
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    warehouse = tmp_path / "wh"
+
+    summary = refresh_module.run_refresh(HANDMADE_EXPORT, warehouse, HANDMADE_AS_OF)
+
+    assert not summary.published
+    assert summary.failed_step == "hiring_dbt_models"
+    assert dbt_processes_of((warehouse / "warehouse.duckdb").resolve()) == []
+    history = query(
+        warehouse / "warehouse.duckdb", "select outcome, failed_step from ops.refresh_log"
+    )
+    assert history == [(FAILED, "hiring_dbt_models")]
+    log = (warehouse / "logs" / "refresh.log").read_text()
+    assert "could not record the failed refresh" not in log
+
+
 # -- rebuild, summary counts, as-of ---------------------------------------------------------
 
 

@@ -17,6 +17,8 @@ the start of the next. Only dbt's parse of the project is kept, in
 import contextlib
 import json
 import shutil
+import signal
+import subprocess
 from collections import Counter
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -59,6 +61,7 @@ from orchestration.transform_failures import describe_failures
 # 3.1 GB (its limit is 3) for 2 s of its 29 s of SQL.
 REPLAY_THREADS = 2
 SIDE_BY_SIDE_MAX_BYTES = 256 << 20
+DBT_STOP_SECONDS = 10  # for dbt to end its queries once told to stop, before it is killed
 
 
 @dbt_assets(
@@ -99,12 +102,14 @@ def hiring_dbt_models(
         with dbt_replay.recorded_into(target if replay is not None else None) as statements:
             invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             seen: Counter[str] = Counter()
-            for event in invocation.stream():
-                seen[type(event).__name__] += 1
-                if sum(seen.values()) % 25 == 0:
-                    report(context, f"  dbt: {_counts(seen)}")
-                if _given_as(event) not in given:
-                    yield event
+            stream = invocation.stream()
+            with _stopped_if_left(invocation, stream):
+                for event in stream:
+                    seen[type(event).__name__] += 1
+                    if sum(seen.values()) % 25 == 0:
+                        report(context, f"  dbt: {_counts(seen)}")
+                    if _given_as(event) not in given:
+                        yield event
         report(context, f"  dbt done: {_counts(seen)}")
         record_dbt_tests(warehouse.warehouse_db, context.run.run_id, target)
         if not invocation.is_successful():
@@ -125,6 +130,30 @@ def hiring_dbt_models(
     finally:
         keep_partial_parse(target, parse)
         shutil.rmtree(target, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _stopped_if_left(invocation, stream: Iterator) -> Iterator[None]:
+    """dbt's process stops when the step leaves its stream early (an error here or in
+    Dagster, which closes this generator). Left running, it would hold the warehouse
+    (DuckDB's lock) while the refresh records its failure in the warehouse's history."""
+    try:
+        yield
+    except BaseException:
+        process = invocation.process
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # dbt's own way out: it ends its queries
+            try:
+                process.wait(timeout=DBT_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        # The rest of dbt's output is read, not dropped: closed half-read, dagster-dbt's
+        # reader catches the close with a bare `except` and yields again (Python warns).
+        with contextlib.suppress(Exception):
+            for _ in stream:
+                pass
+        raise
 
 
 def _metastore_busy(target: Path) -> bool:
