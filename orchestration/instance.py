@@ -1,7 +1,10 @@
 """The Dagster instance of a refresh run from the CLI: ephemeral, as `materialize`
-uses by default, with its event log on the one connection it already holds."""
+uses by default, with its event log on the one connection it already holds and its
+artifact folder in the warehouse."""
 
+import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as db
 from dagster import DagsterInstance
@@ -11,7 +14,7 @@ from dagster._core.run_coordinator import DefaultRunCoordinator
 from dagster._core.storage.event_log import InMemoryEventLogStorage
 from dagster._core.storage.event_log.schema import AssetKeyTable
 from dagster._core.storage.noop_compute_log_manager import NoOpComputeLogManager
-from dagster._core.storage.root import TemporaryLocalArtifactStorage
+from dagster._core.storage.root import LocalArtifactStorage
 from dagster._core.storage.runs import InMemoryRunStorage
 
 
@@ -49,11 +52,26 @@ class HeldConnectionEventLogStorage(InMemoryEventLogStorage):
         return column_name in self._asset_key_columns
 
 
-def ephemeral_instance() -> DagsterInstance:
-    """`DagsterInstance.ephemeral()`, with the event log above."""
+class RunArtifactStorage(LocalArtifactStorage):
+    """A refresh's artifact folder, in the warehouse (beside its lock), not in the
+    system's temporary folder: a refresh killed outright cannot remove it, and there
+    each kill left a folder behind; here the next refresh removes it."""
+
+    def __init__(self, folder: Path) -> None:
+        shutil.rmtree(folder, ignore_errors=True)  # a killed refresh's
+        super().__init__(str(folder))
+
+    def dispose(self) -> None:
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+
+def ephemeral_instance(artifacts: Path) -> DagsterInstance:
+    """`DagsterInstance.ephemeral()`, with the event log above and its artifacts in
+    `artifacts` (removed when the instance is disposed). One refresh at a time per
+    folder: the caller holds the warehouse's lock."""
     return DagsterInstance(
         instance_type=InstanceType.EPHEMERAL,
-        local_artifact_storage=TemporaryLocalArtifactStorage(),
+        local_artifact_storage=RunArtifactStorage(artifacts),
         run_storage=InMemoryRunStorage(),
         event_storage=HeldConnectionEventLogStorage(),
         compute_log_manager=NoOpComputeLogManager(),

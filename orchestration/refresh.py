@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # Dagster is imported only when a refresh has work to do
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 LOGS_KEPT = 10
 LOG_POINTER = "refresh.log"
+RUN_ARTIFACTS = Path(".dagster") / "run"  # in the warehouse: the instance's artifact folder
 
 
 @dataclass
@@ -206,9 +207,9 @@ def _run_with_workers(
     # objects) lives as long as the refresh: full collections skip it from here on. The
     # ingest's collections after a large load took 1.2 s at 100k applications.
     gc.freeze()
-    # Disposed at the end (its temporary folder removed), not when the process exits:
+    # Disposed at the end (its artifact folder removed), not when the process exits:
     # `hiring` ends its process without Python's teardown (cli._exit).
-    with ephemeral_instance() as instance:
+    with ephemeral_instance(warehouse_dir.resolve() / RUN_ARTIFACTS) as instance:
         # dbt's own log lines go to the log file; the terminal gets progress and the summary.
         with contextlib.redirect_stdout(log_file):
             result = materialize(

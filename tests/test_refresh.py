@@ -549,6 +549,8 @@ def test_dbt_dies_with_a_killed_refresh_and_the_next_refresh_succeeds(tmp_path, 
 
     again = refresh(HANDMADE_EXPORT, warehouse, HANDMADE_AS_OF)
     assert again.returncode == 0, again.stdout + again.stderr
+    # what the killed run's Dagster instance left in the warehouse, the next run removed
+    assert not (warehouse / refresh_module.RUN_ARTIFACTS).exists()
 
 
 def test_a_dbt_step_that_fails_mid_stream_stops_dbt_and_records_the_failure(tmp_path, monkeypatch):
