@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import types
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -465,6 +467,89 @@ def test_load_source_covers_every_table_of_the_adapter(con, tmp_path):
         "applications": "loaded",
         "jobs": "loaded",
     }
+
+
+def _said(messages: list[str]) -> list[str]:
+    """Progress messages without the seconds they report."""
+    return [re.sub(r"\((\d+|\d+\.\d) s\)", "(_ s)", m) for m in messages]
+
+
+def test_load_source_says_each_file_as_soon_as_it_is_stored(con, tmp_path):
+    """At 1M applications a source's files take 40 s: each is said once stored, before
+    the next is read, not all at the end (the CLI and Dagster's run log print what
+    `report` is told)."""
+    export = write_export(
+        tmp_path / "e",
+        {
+            "greenhouse/applications.json": json.dumps(APPS),
+            "greenhouse/jobs.json": json.dumps(JOBS),
+        },
+    )
+    said = []  # each message, with the jobs stored when it was said
+    jobs = spec_named("jobs")
+    load_source(
+        con,
+        GREENHOUSE_SOURCE,
+        export,
+        "load-1",
+        report=lambda message: said.append((message, raw_store.stored_rows(con, jobs))),
+    )
+    assert list(zip(_said([m for m, _ in said]), [n for _, n in said], strict=True)) == [
+        ("  greenhouse/applications.json: 3 rows loaded, 0 quarantined (_ s)", 0),
+        ("  greenhouse/jobs.json: 1 rows loaded, 0 quarantined (_ s)", 1),
+    ]
+
+
+def test_a_file_that_takes_long_says_how_many_records_are_checked(con, tmp_path, monkeypatch):
+    """Read in batches, a file says how far it has got once PROGRESS_SECONDS have gone
+    by (here: at every batch), then its outcome; and a blocking file says why."""
+    monkeypatch.setattr(loader, "PROGRESS_SECONDS", 0.0)
+    applications = [{**APPS[1], "id": 100 + n, "candidate_id": n} for n in range(7)]
+    export = write_export(
+        tmp_path / "e",
+        {
+            "greenhouse/applications.json": json.dumps(applications),
+            "greenhouse/jobs.json": "[{",  # cut short
+        },
+    )
+    said = []
+    load_source(con, GREENHOUSE_SOURCE, export, "load-1", report=said.append)
+    checked_so_far = {3: [3, 6, 7], 100_000: [7]}[readers.BATCH_RECORDS]
+    assert _said(said[:-1]) == [
+        *(f"  greenhouse/applications.json: {n} records checked (_ s)" for n in checked_so_far),
+        "  greenhouse/applications.json: 7 rows loaded, 0 quarantined (_ s)",
+    ]
+    assert (
+        said[-1]
+        == "  greenhouse/jobs.json line 1: not valid JSON (unexpected end of data, column 3)"
+    )
+
+
+def test_the_loader_waiting_for_a_worker_hears_how_far_it_has_got(tmp_path, monkeypatch):
+    """While a worker checks a file, the loader is told every `every` seconds about how
+    many records it has checked: its spooled batches, of WORKER_BATCH records each."""
+    future, spools = Future(), []
+    monkeypatch.setattr(
+        checked._Workers, "submit", lambda workers, job, spool: spools.append(spool) or future
+    )
+    path = tmp_path / "e" / "greenhouse" / "applications.json"
+    job = checked.FileJob(GREENHOUSE_SOURCE, spec_named("applications"), path, "applications")
+    prepared = checked.Prepared(checked.Tally(), [])
+    heard = []
+
+    def waiting(records: int) -> None:
+        heard.append(records)
+        if len(heard) == 1:  # the worker spools its second batch
+            (spools[0] / "000001.pickle").write_bytes(b"")
+        else:
+            future.set_result(prepared)
+
+    with checked.FilePool(tmp_path / "spool") as pool:
+        pool.submit(job)
+        spools[0].mkdir()
+        (spools[0] / "000000.pickle").write_bytes(b"")
+        assert pool.take(path, waiting, every=0.01) is prepared
+    assert heard == [checked.WORKER_BATCH, 2 * checked.WORKER_BATCH]
 
 
 # -- the validation suite itself can fail ------------------------------------------------------

@@ -176,6 +176,7 @@ def build_ingest_assets(source: Source):
                 sha256=recorded_sha256(Path(warehouse.warehouse_dir), warehouse.exports_path),
                 errors=context.log,
                 spool_dir=warehouse.ingest_spool_dir,
+                report=lambda message: report(context, message),  # each file once stored
             )
             if current_engine() == "spark":  # the same validated rows, where Spark reads them
                 raw_store.ensure_raw_tables(con, source.specs)  # a file that failed: empty
@@ -186,14 +187,6 @@ def build_ingest_assets(source: Source):
             if sum(r.rows_read for r in results) >= LARGE_LOAD_ROWS:
                 release_freed_memory()
         for spec, result in zip(specs.values(), results, strict=True):
-            if result.blocking:
-                report(context, f"  {result.error}")
-            elif result.status == "loaded":
-                report(
-                    context,
-                    f"  {result.file}: {result.rows_loaded:,} rows loaded,"
-                    f" {result.rows_quarantined:,} quarantined ({result.seconds:.1f} s)",
-                )
             yield from _results(spec, result)
         absent = [r.file for r in results if r.status == "missing" and not r.blocking]
         if absent:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import types
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -306,6 +306,15 @@ def _spool(job: FileJob, spool: Path, tally: Tally, whole_file: bool) -> list[Pa
     return None
 
 
+def records_spooled(spool: Path) -> int:
+    """About how many records a worker has checked of the file it spools in `spool`:
+    a batch is spooled as soon as it is checked, and holds WORKER_BATCH records."""
+    try:
+        return WORKER_BATCH * sum(1 for _ in spool.glob("*.pickle"))
+    except OSError:  # not made yet, or removed meanwhile
+        return 0
+
+
 def _unlink(paths: list[Path]) -> None:
     for path in paths:
         path.unlink()
@@ -338,6 +347,7 @@ class _Queued:
     digest: str
     stat: tuple[int, int] | None  # size and modification time when queued (None: unreadable)
     future: Future
+    spool: Path
 
 
 class _Workers:
@@ -375,7 +385,7 @@ class _Workers:
             self._queued_spool = _new_spool(spool_root)
         spool = self._queued_spool / str(next(self._queued_count))
         stat = _stat(job.path)
-        self._queued[job.path] = _Queued(digest, stat, self.submit(job, spool))
+        self._queued[job.path] = _Queued(digest, stat, self.submit(job, spool), spool)
 
     def queued_digest(self, path: Path) -> str | None:
         queued = self._queued.get(path)
@@ -383,11 +393,11 @@ class _Workers:
             return None
         return queued.digest
 
-    def take_queued(self, path: Path, digest: str) -> Future | None:
+    def take_queued(self, path: Path, digest: str) -> tuple[Future, Path] | None:
         queued = self._queued.pop(path, None)
         if queued is None or queued.digest != digest or not self.running():
             return None  # not queued, changed since, or lost with a worker that died
-        return queued.future
+        return queued.future, queued.spool
 
     def stop(self, wait: bool = True) -> None:
         """Stop the workers; without `wait` when nothing they hold is wanted any more:
@@ -526,7 +536,7 @@ class FilePool:
         self._workers = _kept or _Workers()
         self._spool_root = spool_root
         self._spool: Path | None = None
-        self._futures: dict[Path, Future] = {}
+        self._futures: dict[Path, tuple[Future, Path]] = {}  # with its spool folder
         self._count = itertools.count()  # names each file's spool folder
 
     @staticmethod
@@ -542,19 +552,27 @@ class FilePool:
 
     def submit(self, job: FileJob, digest: str | None = None) -> None:
         """Check the file in a worker, or take its check queued before this load began."""
-        future = self._workers.take_queued(job.path, digest) if digest else None
-        if future is None:
+        taken = self._workers.take_queued(job.path, digest) if digest else None
+        if taken is None:
             if self._spool is None:
                 self._spool = _new_spool(self._spool_root)
-            future = self._workers.submit(job, self._spool / str(next(self._count)))
-        self._futures[job.path] = future
+            spool = self._spool / str(next(self._count))
+            taken = self._workers.submit(job, spool), spool
+        self._futures[job.path] = taken
 
-    def take(self, path: Path) -> Prepared | None:
-        """The file's checked batches, when a worker has it (waiting for it). A worker's
-        unexpected error is raised here, its traceback in the error's notes."""
-        future = self._futures.pop(path, None)
-        if future is None:
+    def take(
+        self, path: Path, waiting: Callable[[int], None] | None = None, every: float = 5.0
+    ) -> Prepared | None:
+        """The file's checked batches, when a worker has it (waiting for it; meanwhile
+        `waiting` is told, every `every` seconds, about how many of its records the
+        worker has checked). A worker's unexpected error is raised here, its traceback
+        in the error's notes."""
+        taken = self._futures.pop(path, None)
+        if taken is None:
             return None
+        future, spool = taken
+        while waiting is not None and not wait([future], timeout=every).done:
+            waiting(records_spooled(spool))
         try:
             return future.result()
         except Exception as exc:
@@ -569,9 +587,10 @@ class FilePool:
         """Stop this source's work. Kept workers go on to the next source, once they
         are done with any file of this one not taken (its spool is removed next)."""
         if self._workers is _kept:
-            for future in self._futures.values():
+            futures = [future for future, _ in self._futures.values()]
+            for future in futures:
                 future.cancel()
-            wait(list(self._futures.values()))
+            wait(futures)
         else:
             self._workers.stop()
         if self._spool is not None:

@@ -53,6 +53,11 @@ log = logging.getLogger("hiring.ingest")
 # a warehouse that silently lost most of an entity.
 MAX_REJECTED_SHARE = 0.5
 
+# A file still being checked after this many seconds says how far it has got, and
+# again as often: a worker takes about 15 s over the applications of 1M, and the
+# refresh would otherwise be silent until the whole file is stored.
+PROGRESS_SECONDS = 5.0
+
 
 @dataclass
 class FileResult:
@@ -102,12 +107,14 @@ def load_source(
     sha256: Callable[[Path], str] = file_sha256,
     errors: logging.Logger | logging.LoggerAdapter = log,
     spool_dir: Path | None = None,
+    report: Callable[[str], None] = log.info,
 ) -> list[FileResult]:
     """Every entity of the source, one result each. `sha256`: how a file's content
     hash is found (fingerprint.recorded_sha256). An unexpected failure becomes its
     entity's error result, naming the file; its traceback goes to `errors`.
     `spool_dir`: where worker processes spool checked batches (None: the system's
-    temporary folder).
+    temporary folder). `report` is told each entity's outcome as soon as it is
+    stored (`result_line`), and how far a long file has got (`PROGRESS_SECONDS`).
 
     Every entity's files are planned first, so that worker processes check the
     large ones ahead while this process stores each in turn."""
@@ -135,10 +142,40 @@ def load_source(
         for spec, todo in todos:
             if todo.path in for_workers:
                 pool.submit(FileJob(source, spec, todo.path, todo.name), todo.digest)
-        return [
-            guarded(spec, lambda plan=plan: _apply(con, source, plan, pool))
-            for spec, plan in zip(source.specs, plans, strict=True)
-        ]
+        results = []
+        for spec, plan in zip(source.specs, plans, strict=True):
+            results.append(guarded(spec, lambda plan=plan: _apply(con, source, plan, pool, report)))
+            if (line := result_line(results[-1])) is not None:
+                report(line)
+        return results
+
+
+def result_line(result: FileResult) -> str | None:
+    """What a refresh says of an entity once it is stored, or blocked (None: nothing to say)."""
+    if result.blocking:
+        return f"  {result.error}"
+    if result.status == "loaded":
+        return (
+            f"  {result.file}: {result.rows_loaded:,} rows loaded,"
+            f" {result.rows_quarantined:,} quarantined ({result.seconds:.1f} s)"
+        )
+    return None
+
+
+class _Progress:
+    """Says how far a file has got, when it has taken PROGRESS_SECONDS since it began
+    or since it last said so."""
+
+    def __init__(self, report: Callable[[str], None], display: str) -> None:
+        self._report, self._display = report, display
+        self._started = self._said = time.monotonic()
+
+    def __call__(self, records: int) -> None:
+        now = time.monotonic()
+        if now - self._said >= PROGRESS_SECONDS:
+            self._said = now
+            seconds = now - self._started
+            self._report(f"  {self._display}: {records:,} records checked ({seconds:.0f} s)")
 
 
 def queue_export(
@@ -276,6 +313,7 @@ def _apply(
     source: Source,
     plan: _Plan | FileResult,
     pool: FilePool | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> FileResult:
     """Load the planned files in one transaction: a file that blocks leaves the entity as it was."""
     if isinstance(plan, FileResult):
@@ -288,8 +326,9 @@ def _apply(
         if not plan.same_snapshot:
             raw_store.forget_entity(con, spec)
         for todo in plan.todo:
-            prepared = pool.take(todo.path) if pool else None
-            _load_one(con, source, spec, todo, result, prepared)
+            progress = _Progress(report, todo.name) if report else None
+            prepared = pool.take(todo.path, progress, PROGRESS_SECONDS) if pool else None
+            _load_one(con, source, spec, todo, result, prepared, progress)
             if result.blocking:
                 break
         if result.blocking:
@@ -315,6 +354,7 @@ def _load_one(
     todo: _Todo,
     result: FileResult,
     prepared: Prepared | None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     kind, display, path, meta = todo.kind, todo.name, todo.path, todo.meta
     keep_stored = kind == "snapshot" and raw_store.stored_rows(con, spec) > 0
@@ -331,7 +371,8 @@ def _load_one(
         try:
             try:
                 tally = Tally(stream=True, track_mentioned=keep_stored)
-                _store(con, spec, stamped(checked_batches(job, tally), meta))
+                said = progress and (lambda: progress(tally.rows_read))
+                _store(con, spec, stamped(checked_batches(job, tally), meta), said)
             except BatchReadFailed as exc:  # discard the batches; read the file whole
                 log.info("%s: read again as a whole (%s)", display, exc)
                 con.execute(
@@ -339,7 +380,7 @@ def _load_one(
                     [meta["_load_id"], spec.name, display],
                 )
                 tally = Tally(stream=False, track_mentioned=keep_stored)
-                _store(con, spec, stamped(checked_batches(job, tally), meta))
+                _store(con, spec, stamped(checked_batches(job, tally), meta), said)
         except ExportFileError as exc:
             result.error = str(exc)
             return
@@ -398,12 +439,20 @@ def _load_one(
         result.top_reason = tally.top_reason()
 
 
-def _store(con: duckdb.DuckDBPyConnection, spec: EntitySpec, batches: Iterator[Batch]) -> None:
-    """The file's typed rows into `incoming`, its problems into the quarantine."""
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    spec: EntitySpec,
+    batches: Iterator[Batch],
+    stored: Callable[[], None] | None = None,
+) -> None:
+    """The file's typed rows into `incoming`, its problems into the quarantine;
+    `stored` is called after each batch."""
     raw_store.start_incoming(con, spec)
     for good, quarantined in batches:
         raw_store.add_incoming(con, spec, good)
         raw_store.quarantine_rows(con, quarantined)
+        if stored is not None:
+            stored()
 
 
 def _supersede_duplicates(
