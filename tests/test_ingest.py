@@ -514,7 +514,8 @@ def test_a_file_that_takes_long_says_how_many_records_are_checked(con, tmp_path,
     )
     said = []
     load_source(con, GREENHOUSE_SOURCE, export, "load-1", report=said.append)
-    checked_so_far = {3: [3, 6, 7], 100_000: [7]}[readers.BATCH_RECORDS]
+    in_batches = readers.STREAM_BYTES == 0  # of 3 records; else the file is read whole
+    checked_so_far = [3, 6, 7] if in_batches else [7]
     assert _said(said[:-1]) == [
         *(f"  greenhouse/applications.json: {n} records checked (_ s)" for n in checked_so_far),
         "  greenhouse/applications.json: 7 rows loaded, 0 quarantined (_ s)",
@@ -523,6 +524,37 @@ def test_a_file_that_takes_long_says_how_many_records_are_checked(con, tmp_path,
         said[-1]
         == "  greenhouse/jobs.json line 1: not valid JSON (unexpected end of data, column 3)"
     )
+
+
+def test_a_file_a_worker_checked_says_how_many_rows_are_stored(con, tmp_path, monkeypatch):
+    """Storing a worker's batches (a few seconds at 1M applications) says how far it
+    has got too. The worker's part runs in this process here."""
+    monkeypatch.setattr(loader, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(checked, "WORKER_BATCH", 2)
+    monkeypatch.setattr(checked, "FILE_MIN_BYTES", 0)
+    monkeypatch.setattr(checked, "SOURCE_MIN_BYTES", 0)
+
+    def checked_here(workers, job: checked.FileJob, spool: Path) -> Future:
+        future = Future()
+        future.set_result(checked._prepare(job, spool))
+        return future
+
+    monkeypatch.setattr(checked._Workers, "submit", checked_here)
+    applications = [{**APPS[1], "id": 100 + n, "candidate_id": n} for n in range(5)]
+    export = write_export(
+        tmp_path / "e", {"greenhouse/applications.json": json.dumps(applications)}
+    )
+    said = []
+    load_source(con, GREENHOUSE_SOURCE, export, "load-1", report=said.append)
+    in_batches = readers.STREAM_BYTES == 0  # else the file is read whole: one batch
+    assert _said(said) == [
+        *(
+            f"  greenhouse/applications.json: {n} rows stored (_ s)"
+            for n in ([2, 4, 5] if in_batches else [5])
+        ),
+        "  greenhouse/applications.json: 5 rows loaded, 0 quarantined (_ s)",
+        "  greenhouse/jobs.json: required file is missing from " + str(export),
+    ]
 
 
 def test_the_loader_waiting_for_a_worker_hears_how_far_it_has_got(tmp_path, monkeypatch):

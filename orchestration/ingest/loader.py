@@ -170,12 +170,12 @@ class _Progress:
         self._report, self._display = report, display
         self._started = self._said = time.monotonic()
 
-    def __call__(self, records: int) -> None:
+    def __call__(self, count: int, what: str = "records checked") -> None:
         now = time.monotonic()
         if now - self._said >= PROGRESS_SECONDS:
             self._said = now
             seconds = now - self._started
-            self._report(f"  {self._display}: {records:,} records checked ({seconds:.0f} s)")
+            self._report(f"  {self._display}: {count:,} {what} ({seconds:.0f} s)")
 
 
 def queue_export(
@@ -354,7 +354,7 @@ def _load_one(
     todo: _Todo,
     result: FileResult,
     prepared: Prepared | None,
-    progress: Callable[[int], None] | None = None,
+    progress: _Progress | None = None,
 ) -> None:
     kind, display, path, meta = todo.kind, todo.name, todo.path, todo.meta
     keep_stored = kind == "snapshot" and raw_store.stored_rows(con, spec) > 0
@@ -365,13 +365,14 @@ def _load_one(
             result.error = prepared.error
             return
         tally = prepared.tally
-        _store(con, spec, stamped(prepared.batches(), meta))
+        said = progress and (lambda rows: progress(rows, "rows stored"))
+        _store(con, spec, stamped(prepared.batches(), meta), said)
     else:
         job = FileJob(source, spec, path, display)
         try:
             try:
                 tally = Tally(stream=True, track_mentioned=keep_stored)
-                said = progress and (lambda: progress(tally.rows_read))
+                said = progress and (lambda _rows: progress(tally.rows_read))
                 _store(con, spec, stamped(checked_batches(job, tally), meta), said)
             except BatchReadFailed as exc:  # discard the batches; read the file whole
                 log.info("%s: read again as a whole (%s)", display, exc)
@@ -443,16 +444,18 @@ def _store(
     con: duckdb.DuckDBPyConnection,
     spec: EntitySpec,
     batches: Iterator[Batch],
-    stored: Callable[[], None] | None = None,
+    stored: Callable[[int], None] | None = None,
 ) -> None:
     """The file's typed rows into `incoming`, its problems into the quarantine;
-    `stored` is called after each batch."""
+    `stored` is told after each batch how many rows are in so far."""
     raw_store.start_incoming(con, spec)
+    rows = 0
     for good, quarantined in batches:
         raw_store.add_incoming(con, spec, good)
         raw_store.quarantine_rows(con, quarantined)
+        rows += len(good)
         if stored is not None:
-            stored()
+            stored(rows)
 
 
 def _supersede_duplicates(
