@@ -10,6 +10,10 @@ import logging
 
 progress_log = logging.getLogger("hiring.progress")
 
+# A step's long part (a large file, at 1M applications about 15 s) says how far it
+# has got this often, rather than nothing until it is done.
+PROGRESS_SECONDS = 5.0
+
 
 def report(context, message: str) -> None:
     context.log.info(message)

@@ -500,7 +500,7 @@ def test_load_source_says_each_file_as_soon_as_it_is_stored(con, tmp_path):
     ]
 
 
-def test_a_file_that_takes_long_says_how_many_records_are_checked(con, tmp_path, monkeypatch):
+def test_a_file_that_takes_long_says_how_many_rows_are_stored(con, tmp_path, monkeypatch):
     """Read in batches, a file says how far it has got once PROGRESS_SECONDS have gone
     by (here: at every batch), then its outcome; and a blocking file says why."""
     monkeypatch.setattr(loader, "PROGRESS_SECONDS", 0.0)
@@ -515,9 +515,9 @@ def test_a_file_that_takes_long_says_how_many_records_are_checked(con, tmp_path,
     said = []
     load_source(con, GREENHOUSE_SOURCE, export, "load-1", report=said.append)
     in_batches = readers.STREAM_BYTES == 0  # of 3 records; else the file is read whole
-    checked_so_far = [3, 6, 7] if in_batches else [7]
+    stored_so_far = [3, 6, 7] if in_batches else [7]
     assert _said(said[:-1]) == [
-        *(f"  greenhouse/applications.json: {n} records checked (_ s)" for n in checked_so_far),
+        *(f"  greenhouse/applications.json: {n} rows stored (_ s)" for n in stored_so_far),
         "  greenhouse/applications.json: 7 rows loaded, 0 quarantined (_ s)",
     ]
     assert (

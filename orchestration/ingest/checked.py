@@ -49,6 +49,7 @@ from orchestration.ingest.validation import (
     check_records,
     suite_passes,
 )
+from orchestration.progress import PROGRESS_SECONDS
 
 # typed rows that passed, quarantine rows of those that did not
 Batch = tuple[pd.DataFrame, list[dict]]
@@ -561,7 +562,10 @@ class FilePool:
         self._futures[job.path] = taken
 
     def take(
-        self, path: Path, waiting: Callable[[int], None] | None = None, every: float = 5.0
+        self,
+        path: Path,
+        waiting: Callable[[int], None] | None = None,
+        every: float = PROGRESS_SECONDS,
     ) -> Prepared | None:
         """The file's checked batches, when a worker has it (waiting for it; meanwhile
         `waiting` is told, every `every` seconds, about how many of its records the

@@ -45,6 +45,7 @@ from orchestration.ingest.readers import BatchReadFailed, ExportFileError
 from orchestration.ingest.sources import Source
 from orchestration.ingest.specs import EntitySpec
 from orchestration.ingest.validation import DROPPED, Problem
+from orchestration.progress import PROGRESS_SECONDS
 
 log = logging.getLogger("hiring.ingest")
 
@@ -52,11 +53,6 @@ log = logging.getLogger("hiring.ingest")
 # (a renamed column, a wrong export): it blocks the refresh instead of publishing
 # a warehouse that silently lost most of an entity.
 MAX_REJECTED_SHARE = 0.5
-
-# A file still being checked after this many seconds says how far it has got, and
-# again as often: a worker takes about 15 s over the applications of 1M, and the
-# refresh would otherwise be silent until the whole file is stored.
-PROGRESS_SECONDS = 5.0
 
 
 @dataclass
@@ -365,15 +361,13 @@ def _load_one(
             result.error = prepared.error
             return
         tally = prepared.tally
-        said = progress and (lambda rows: progress(rows, "rows stored"))
-        _store(con, spec, stamped(prepared.batches(), meta), said)
+        _store(con, spec, stamped(prepared.batches(), meta), progress)
     else:
         job = FileJob(source, spec, path, display)
         try:
             try:
                 tally = Tally(stream=True, track_mentioned=keep_stored)
-                said = progress and (lambda _rows: progress(tally.rows_read))
-                _store(con, spec, stamped(checked_batches(job, tally), meta), said)
+                _store(con, spec, stamped(checked_batches(job, tally), meta), progress)
             except BatchReadFailed as exc:  # discard the batches; read the file whole
                 log.info("%s: read again as a whole (%s)", display, exc)
                 con.execute(
@@ -381,7 +375,7 @@ def _load_one(
                     [meta["_load_id"], spec.name, display],
                 )
                 tally = Tally(stream=False, track_mentioned=keep_stored)
-                _store(con, spec, stamped(checked_batches(job, tally), meta), said)
+                _store(con, spec, stamped(checked_batches(job, tally), meta), progress)
         except ExportFileError as exc:
             result.error = str(exc)
             return
@@ -444,18 +438,18 @@ def _store(
     con: duckdb.DuckDBPyConnection,
     spec: EntitySpec,
     batches: Iterator[Batch],
-    stored: Callable[[int], None] | None = None,
+    progress: _Progress | None = None,
 ) -> None:
     """The file's typed rows into `incoming`, its problems into the quarantine;
-    `stored` is told after each batch how many rows are in so far."""
+    `progress` is told after each batch how many rows are in so far."""
     raw_store.start_incoming(con, spec)
     rows = 0
     for good, quarantined in batches:
         raw_store.add_incoming(con, spec, good)
         raw_store.quarantine_rows(con, quarantined)
         rows += len(good)
-        if stored is not None:
-            stored(rows)
+        if progress is not None:
+            progress(rows, "rows stored")
 
 
 def _supersede_duplicates(
