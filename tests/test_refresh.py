@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -564,6 +565,7 @@ def test_a_dbt_step_that_fails_mid_stream_stops_dbt_and_records_the_failure(tmp_
         raise RuntimeError("lost in the middle of dbt's stream")
 
     monkeypatch.setattr(dbt_step, "_counts", broken)  # in this process: no CLI here
+    monkeypatch.setattr(dbt_step, "PROGRESS_SECONDS", 0.0)  # a progress line at every event
     monkeypatch.setenv("HIRING_DBT_REPLAY", "0")  # dbt's own process builds
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     warehouse = tmp_path / "wh"
@@ -651,6 +653,19 @@ def test_a_failure_to_queue_the_export_ahead_only_loses_the_head_start(
     with caplog.at_level("INFO", logger="hiring.progress"):
         refresh._queue_export(warehouse)
     assert "ingest: files not queued ahead (OSError: disk full" in caplog.text
+
+
+def test_a_long_part_says_how_far_it_has_got_every_interval_and_a_short_one_nothing(
+    monkeypatch,
+):
+    """Progress lines (a large file, dbt's build) come PROGRESS_SECONDS after the part
+    began, then as often, whatever the number of events in between."""
+    from orchestration import progress
+
+    clock = iter([100.0, 101.0, 104.9, 105.0, 106.0, 109.0, 112.5])
+    monkeypatch.setattr(progress, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    pace = progress.Pace(5.0)  # begins at 100.0
+    assert [pace.due() for _ in range(6)] == [None, None, 5.0, None, None, 12.5]
 
 
 def test_the_cycle_collector_is_set_back_after_a_refresh_even_a_failed_one():

@@ -41,7 +41,7 @@ from orchestration.engine import (
 )
 from orchestration.health import record_dbt_tests
 from orchestration.ingest.checked import stop_kept_workers
-from orchestration.progress import report
+from orchestration.progress import PROGRESS_SECONDS, Pace, report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
     DBT_PROJECT_DIR,
@@ -102,12 +102,13 @@ def hiring_dbt_models(
         with dbt_replay.recorded_into(target if replay is not None else None) as statements:
             invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             seen: Counter[str] = Counter()
+            pace = Pace(PROGRESS_SECONDS)
             stream = invocation.stream()
             with _stopped_if_left(invocation, stream):
                 for event in stream:
                     seen[type(event).__name__] += 1
-                    if sum(seen.values()) % 25 == 0:
-                        report(context, f"  dbt: {_counts(seen)}")
+                    if (seconds := pace.due()) is not None:
+                        report(context, f"  dbt: {_counts(seen)} ({seconds:.0f} s)")
                     if _given_as(event) not in given:
                         yield event
         report(context, f"  dbt done: {_counts(seen)}")
@@ -213,6 +214,7 @@ class _Replay:
         if statements is None:
             return False
         seen: Counter[str] = Counter()
+        pace = Pace(PROGRESS_SECONDS)
         outcomes = []
         con = connect_duckdb(self.warehouse_db)
         try:
@@ -238,8 +240,8 @@ class _Replay:
                         yield event
                     test = outcome.unique_id.startswith("test.")
                     seen["AssetCheckResult" if test else "Output"] += 1
-                    if sum(seen.values()) % 25 == 0:
-                        report(context, f"  dbt (replay): {_counts(seen)}")
+                    if (seconds := pace.due()) is not None:
+                        report(context, f"  dbt (replay): {_counts(seen)} ({seconds:.0f} s)")
         except dbt_replay.ReplayStopped as stopped:
             report(context, f"  dbt replay stopped ({stopped}): dbt builds")
             return False

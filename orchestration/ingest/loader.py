@@ -45,7 +45,7 @@ from orchestration.ingest.readers import BatchReadFailed, ExportFileError
 from orchestration.ingest.sources import Source
 from orchestration.ingest.specs import EntitySpec
 from orchestration.ingest.validation import DROPPED, Problem
-from orchestration.progress import PROGRESS_SECONDS
+from orchestration.progress import PROGRESS_SECONDS, Pace
 
 log = logging.getLogger("hiring.ingest")
 
@@ -164,13 +164,10 @@ class _Progress:
 
     def __init__(self, report: Callable[[str], None], display: str) -> None:
         self._report, self._display = report, display
-        self._started = self._said = time.monotonic()
+        self._pace = Pace(PROGRESS_SECONDS)
 
     def __call__(self, count: int, what: str = "records checked") -> None:
-        now = time.monotonic()
-        if now - self._said >= PROGRESS_SECONDS:
-            self._said = now
-            seconds = now - self._started
+        if (seconds := self._pace.due()) is not None:
             self._report(f"  {self._display}: {count:,} {what} ({seconds:.0f} s)")
 
 
