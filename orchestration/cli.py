@@ -60,7 +60,7 @@ def main() -> None:
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the export into (greenhouse/ and people/).",
+    help="Folder to write the export into (greenhouse/, lever/ and people/).",
 )
 @click.option(
     "--applications",
@@ -83,7 +83,7 @@ def main() -> None:
     help="Write every file gzip-compressed (applications.json.gz), as seeds/demo is.",
 )
 def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> None:
-    """Write a synthetic company's Greenhouse export and HR files."""
+    """Write a synthetic company's ATS exports (Greenhouse, Lever) and HR files."""
     from orchestration.generate import generate_export
 
     started = time.perf_counter()
@@ -103,7 +103,8 @@ def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> Non
     "exports_dir",
     required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Export folder holding greenhouse/ and people/ (see docs/export-format.md).",
+    help="Export folder, one subfolder per source: greenhouse/, lever/, ats_csv/,"
+    " people/ (see docs/export-format.md).",
 )
 @click.option(
     "--warehouse",

@@ -161,7 +161,11 @@ def build_ingest_assets(source: Source):
         warehouse: WarehouseResource,
         refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
     ):
-        report(context, f"ingest {source.name}: reading {warehouse.exports_path / source.folder}")
+        folder = warehouse.exports_path / source.folder
+        if folder.is_dir():
+            report(context, f"ingest {source.name}: reading {folder}")
+        else:  # a source this company does not use; rows loaded earlier are named below
+            report(context, f"ingest {source.name}: nothing to load (no {folder})")
         if salt_warning := warehouse.demo_salt_warning():
             context.log.warning(salt_warning)
         con = raw_store.connect(warehouse.warehouse_db)
