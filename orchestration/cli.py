@@ -165,9 +165,14 @@ def refresh(
     Exit codes:
       0  the new data was published, or nothing changed since the last refresh
       1  the refresh failed, naming what failed; the published snapshot is untouched
-      2  wrong usage (bad option, missing export folder)
+      2  wrong usage (bad option, missing export folder, or one with no source's folder)
       3  another refresh holds the warehouse (its PID is named); see --wait
     """
+    from orchestration.ingest.sources import export_problem
+
+    first_load = rebuild or not (warehouse_dir / PUBLISHED_FILE).exists()
+    if problem := export_problem(exports_dir, first_load):
+        raise click.BadParameter(problem, param_hint="'--exports'")
     os.environ[ENGINE_ENV] = engine  # dbt's profile and every step read it
     code = _refresh(exports_dir, warehouse_dir, as_of, rebuild=rebuild, force=force, wait=wait)
     _exit(code)

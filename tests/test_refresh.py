@@ -226,6 +226,47 @@ def test_cli_help_and_usage_errors():
     assert "does not exist" in missing.stderr
 
 
+def test_an_export_without_a_source_folder_is_a_usage_error_said_before_anything_runs(
+    tmp_path,
+):
+    """A wrong --exports (an empty folder, a source's own folder, HR files alone for a
+    new warehouse) once ran every step and failed in dbt on an empty as-of date."""
+    empty, people_only = tmp_path / "empty", tmp_path / "people_only"
+    empty.mkdir()
+    shutil.copytree(HANDMADE_EXPORT / "people", people_only / "people")
+    warehouse = tmp_path / "wh"
+    said = {}
+    for name, export in [
+        ("empty", empty),
+        ("greenhouse", HANDMADE_EXPORT / "greenhouse"),
+        ("people", people_only),
+    ]:
+        result = run_hiring("refresh", "--exports", str(export), "--warehouse", str(warehouse))
+        assert result.returncode == 2, result.stdout + result.stderr
+        said[name] = " ".join(result.stderr.split())
+    every = "greenhouse/, lever/, ats_csv/, people/"
+    assert f"Invalid value for '--exports': {empty} holds none of {every}" in said["empty"]
+    assert (
+        f"it is a source's own folder: pass its parent, {HANDMADE_EXPORT}" in (said["greenhouse"])
+    )
+    assert (
+        f"{people_only} holds none of greenhouse/, lever/, ats_csv/: a first refresh"
+        " (or --rebuild) needs an ATS export" in said["people"]
+    )
+    assert not warehouse.exists()  # nothing ran
+
+
+def test_hr_files_alone_refresh_a_warehouse_that_has_applications(tmp_path):
+    """Rows loaded earlier are kept (loader), so an export of people/ alone refreshes
+    the HR data of a warehouse that has applications: not a first load or a rebuild."""
+    from orchestration.ingest.sources import export_problem
+
+    (tmp_path / "people").mkdir()
+    assert export_problem(tmp_path, first_load=False) is None
+    assert export_problem(tmp_path, first_load=True) is not None
+    assert export_problem(HANDMADE_EXPORT, first_load=True) is None
+
+
 def test_a_freshly_generated_export_refreshes_and_publishes(tmp_path):
     export, warehouse = tmp_path / "export", tmp_path / "wh"
     generated = run_hiring(

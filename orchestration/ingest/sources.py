@@ -33,6 +33,7 @@ class Source:
     specs: tuple[EntitySpec, ...]
     read: Reader
     description: str
+    ats: bool = True  # holds applications (people/ does not)
 
     def find_files(self, export_dir: Path, spec: EntitySpec) -> tuple[Path | None, list[Path]]:
         """The entity's full snapshot file, and its delta files in name order.
@@ -101,6 +102,25 @@ PEOPLE_SOURCE = Source(
     PEOPLE,
     _read_csv,
     "HR data from outside the ATS, as documented CSV files.",
+    ats=False,
 )
 
 SOURCES: tuple[Source, ...] = (GREENHOUSE_SOURCE, LEVER_SOURCE, ATS_CSV_SOURCE, PEOPLE_SOURCE)
+
+
+def export_problem(export_dir: Path, first_load: bool) -> str | None:
+    """Why a refresh cannot start from `export_dir` (None: it can): it holds no source's
+    folder, or, for a warehouse with no applications yet (`first_load`), no ATS's.
+    Said at once, not as a failed test of an empty warehouse's as-of date."""
+    present = [s for s in SOURCES if (export_dir / s.folder).is_dir()]
+    if any(s.ats or not first_load for s in present):
+        return None
+    wanted = [s for s in SOURCES if s.ats or not present]
+    folders = ", ".join(f"{s.folder}/" for s in wanted)
+    problem = f"{export_dir} holds none of {folders}"
+    if present:
+        problem += ": a first refresh (or --rebuild) needs an ATS export"
+    here = export_dir.resolve()
+    if here.name in {s.folder for s in SOURCES}:
+        problem += f"; it is a source's own folder: pass its parent, {here.parent}"
+    return problem + " (see docs/export-format.md)"
