@@ -235,11 +235,11 @@ def test_a_replayed_build_publishes_what_dbt_built(own_plans, tmp_path):
 
     second = refresh(DEMO_EXPORT, replayed)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "dbt done (replayed the last build's SQL): 116 models built, 170 tests checked" in (
+    assert "dbt done (replayed the last build's SQL): 116 models built, 171 tests checked" in (
         _log(replayed)
     )
     assert _checks_line(second.stdout) == _checks_line(first.stdout)
-    assert "204 passed, 0 failed, 0 warned" in _checks_line(second.stdout)
+    assert "205 passed, 0 failed, 0 warned" in _checks_line(second.stdout)
     assert _test_results(replayed) == _test_results(by_dbt)
     found = file_differences(
         by_dbt / "published.duckdb", replayed / "published.duckdb", FLOAT_REL_TOL, records_the_runs

@@ -681,6 +681,30 @@ def test_an_as_of_before_the_first_event_is_refused_clearly(handmade_copy, tmp_p
     assert digest(warehouse / "published.duckdb") == before
 
 
+def test_an_as_of_more_than_90_days_after_the_latest_event_publishes_with_a_warning(tmp_path):
+    """The hand-made export's latest event is 2026-04-10 (EXPECTED.md): 90 days
+    after it is a quiet quarter, 91 a likely typo that ages every open item."""
+    warehouse = tmp_path / "wh"
+    quiet = refresh(HANDMADE_EXPORT, warehouse, "2026-07-09")
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert " 3 warned" in quiet.stdout  # the export's own three (EXPECTED.md)
+    assert "assert_as_of_not_long_after_latest_event" not in quiet.stdout
+
+    late = refresh(HANDMADE_EXPORT, warehouse, "2026-07-10")
+
+    assert late.returncode == 0, late.stdout + late.stderr
+    assert "Published" in late.stdout and "(as of 2026-07-10)" in late.stdout
+    assert " 4 warned" in late.stdout
+    assert (
+        "warning: intermediate/int_as_of_date:assert_as_of_not_long_after_latest_event (1 row)"
+        in late.stdout
+    )
+    stored = "select problem from test_failures.assert_as_of_not_long_after_latest_event"
+    assert query(warehouse / "warehouse.duckdb", stored) == [
+        ("as_of 2026-07-10 is 91 days after the latest event in the data (2026-04-10)",)
+    ]
+
+
 def test_a_failure_to_queue_the_export_ahead_only_loses_the_head_start(
     tmp_path, monkeypatch, caplog
 ):
