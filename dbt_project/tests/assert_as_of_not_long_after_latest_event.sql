@@ -4,12 +4,20 @@
 -- warns; 90 days is a quarter with no event at all. The failing row, stored for
 -- the analyst to review, says why.
 {{ config(severity = 'warn', store_failures = true) }}
+with span as (
+    select
+        as_of_date,
+        latest_event_date,
+        {{ days_between('latest_event_date', 'as_of_date') }} as days_after
+    from {{ ref('int_as_of_date') }}
+)
+
 select
     'as_of ' || cast(as_of_date as {{ dbt.type_string() }}) || ' is '
-    || cast({{ days_between('latest_event_date', 'as_of_date') }} as {{ dbt.type_string() }})
+    || cast(days_after as {{ dbt.type_string() }})
     || ' days after the latest event in the data ('
     || cast(latest_event_date as {{ dbt.type_string() }}) || ')' as problem,
     as_of_date,
     latest_event_date
-from {{ ref('int_as_of_date') }}
-where {{ days_between('latest_event_date', 'as_of_date') }} > 90
+from span
+where days_after > 90

@@ -162,7 +162,7 @@ def build_ingest_assets(source: Source):
         refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
     ):
         folder = warehouse.exports_path / source.folder
-        if folder.is_dir():
+        if source.in_export(warehouse.exports_path):
             report(context, f"ingest {source.name}: reading {folder}")
         else:  # a source this company does not use; rows loaded earlier are named below
             report(context, f"ingest {source.name}: nothing to load (no {folder})")

@@ -264,7 +264,7 @@ def _plan(
     files = ([("snapshot", snapshot)] if snapshot else []) + [("delta", d) for d in deltas]
     if not files:
         stored = raw_store.current_files(con, spec)
-        if not (export_dir / source.folder).is_dir() and not stored:
+        if not source.in_export(export_dir) and not stored:
             # a source this export does not use (no folder): nothing to say
             return FileResult(source.name, spec.name, display, "absent")
         result = FileResult(source.name, spec.name, display, "missing")

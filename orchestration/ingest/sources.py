@@ -35,6 +35,10 @@ class Source:
     description: str
     ats: bool = True  # holds applications (people/ does not)
 
+    def in_export(self, export_dir: Path) -> bool:
+        """The export has this source's folder (a company leaves out what it does not use)."""
+        return (export_dir / self.folder).is_dir()
+
     def find_files(self, export_dir: Path, spec: EntitySpec) -> tuple[Path | None, list[Path]]:
         """The entity's full snapshot file, and its delta files in name order.
 
@@ -112,10 +116,10 @@ def export_problem(export_dir: Path, first_load: bool) -> str | None:
     """Why a refresh cannot start from `export_dir` (None: it can): it holds no source's
     folder, or, for a warehouse with no applications yet (`first_load`), no ATS's.
     Said at once, not as a failed test of an empty warehouse's as-of date."""
-    present = [s for s in SOURCES if (export_dir / s.folder).is_dir()]
+    present = [s for s in SOURCES if s.in_export(export_dir)]
     if any(s.ats or not first_load for s in present):
         return None
-    wanted = [s for s in SOURCES if s.ats or not present]
+    wanted = [s for s in SOURCES if s.ats or not present]  # HR files alone: the ATS ones
     folders = ", ".join(f"{s.folder}/" for s in wanted)
     problem = f"{export_dir} holds none of {folders}"
     if present:
