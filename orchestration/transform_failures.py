@@ -4,13 +4,15 @@ dbt only counts failing rows; the first few are read back and shown (from the
 table a warning stores them in, or by running the test's compiled SQL again),
 so an unmapped stage names itself. A
 test's description (from its YAML) says what the failure means, e.g. that the
-as-of date is before the first event. Columns of personal data are never shown:
-this text goes to the terminal.
+as-of date is before the first event. A warning gets its first stored row the
+same way. Columns of personal data are never shown: this text goes to the
+terminal.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,7 @@ import duckdb
 from orchestration.engine import connect_duckdb
 
 MAX_EXAMPLES = 5
+WARNING_COLUMNS = 3  # of a warned test's first row, in one line of the summary
 # Never printed, even hashed: the terminal and the summary hold no candidate data.
 PERSONAL_COLUMNS = frozenset(
     {
@@ -86,15 +89,57 @@ class _read_only:
             self.con.close()
 
 
+def describe_warnings(
+    warnings: Mapping[str, int | None], manifest: Mapping, warehouse_db: Path
+) -> dict[str, str]:
+    """A line for each warned test (unique id -> failing rows), e.g. `1 row:
+    from_field=greenhouse:3999` or `12 rows, e.g. …`: its first stored row, read once dbt
+    has let go of the warehouse. A row that states its `problem` (a singular test's) is
+    that sentence; any other shows its first columns. Without stored rows (Spark's are
+    not in the DuckDB file), the count alone."""
+    nodes = manifest.get("nodes", {})
+    lines = {}
+    with _read_only(warehouse_db) as con:
+        for unique_id, count in warnings.items():
+            rows = _stored_rows(con, nodes.get(unique_id, {}).get("relation_name"), None, 1)
+            example = _one_line(rows[0]) if rows else None
+            if count is None:
+                lines[unique_id] = f"e.g. {example}" if example else ""
+            elif example is None:
+                lines[unique_id] = f"{count} row{'' if count == 1 else 's'}"
+            else:
+                lines[unique_id] = (
+                    f"1 row: {example}" if count == 1 else f"{count} rows, e.g. {example}"
+                )
+    return lines
+
+
+def _one_line(row: dict) -> str:
+    if "problem" in row:
+        return str(row["problem"])
+    shown = [f"{k}={_short(v)}" for k, v in list(row.items())[:WARNING_COLUMNS]]
+    return ", ".join(shown) + (", …" if len(row) > WARNING_COLUMNS else "")
+
+
+def _short(value, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _example_rows(con, relation: str | None, compiled_sql: str | None) -> str:
+    rows = _stored_rows(con, relation, compiled_sql, MAX_EXAMPLES)
+    return "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in rows)
+
+
+def _stored_rows(con, relation: str | None, compiled_sql: str | None, limit: int) -> list[dict]:
+    """A failing test's first rows (its stored table, else its SQL run again), without
+    personal columns; none when neither can be read."""
     failing_rows = relation or (f"({compiled_sql}) as failing" if compiled_sql else None)
     if con is None or not failing_rows:
-        return ""
+        return []
     try:
-        frame = con.execute(f"select * from {failing_rows} limit {MAX_EXAMPLES}").df()
+        frame = con.execute(f"select * from {failing_rows} limit {limit}").df()
     except duckdb.Error:
-        return ""
+        return []
     shown = [c for c in frame.columns if c.lower() not in PERSONAL_COLUMNS]
-    return "; ".join(
-        ", ".join(f"{k}={v}" for k, v in row.items()) for row in frame[shown].to_dict("records")
-    )
+    return frame[shown].to_dict("records")

@@ -225,6 +225,33 @@ def _checks_line(stdout: str) -> str:
     return next(line for line in stdout.splitlines() if line.strip().startswith("checks"))
 
 
+def _warning_lines(stdout: str) -> list[str]:
+    return [line.strip() for line in stdout.splitlines() if line.strip().startswith("warning:")]
+
+
+@pytest.mark.slow
+def test_a_replayed_build_describes_its_warnings_as_dbt_did(own_plans, tmp_path):
+    """A warned test's summary line quotes its first stored row, read once the build is
+    done: the hand-made export's three warnings (EXPECTED.md), built then replayed."""
+    first = refresh(HANDMADE_EXPORT, tmp_path / "by_dbt", HANDMADE_AS_OF)
+    second = refresh(HANDMADE_EXPORT, tmp_path / "replayed", HANDMADE_AS_OF)
+
+    assert "dbt done (replayed" in _log(tmp_path / "replayed")
+    assert (
+        _warning_lines(second.stdout)
+        == _warning_lines(first.stdout)
+        == [
+            "warning: staging/stg_greenhouse__offers:offers_for_applications_not_in_export"
+            " (1 row: from_field=greenhouse:3999)",
+            "warning: staging/stg_greenhouse__stage_stays:stage_stays_for_applications_not_in_export"
+            " (1 row: from_field=greenhouse:3999)",
+            "warning: marts/fct_applications:hired_without_hire_date"
+            " (1 row: application_id=greenhouse:3014, source_system=greenhouse,"
+            " job_id=greenhouse:105, …)",
+        ]
+    )
+
+
 @pytest.mark.slow
 def test_a_replayed_build_publishes_what_dbt_built(own_plans, tmp_path):
     by_dbt, replayed = tmp_path / "by_dbt", tmp_path / "replayed"
@@ -297,6 +324,8 @@ def test_a_replay_that_stops_late_leaves_the_rest_to_dbt_without_giving_anything
     assert "dbt done: " in log  # dbt's own build finished the run
     assert _checks_line(result.stdout) == _checks_line(first.stdout)
     assert "0 failed" in _checks_line(result.stdout)
+    # the warnings the replay held back went with it; dbt's build gave them, once
+    assert _warning_lines(result.stdout) == _warning_lines(first.stdout)
 
 
 def test_replay_can_be_turned_off(own_plans, tmp_path, monkeypatch):

@@ -256,6 +256,24 @@ def test_an_export_without_a_source_folder_is_a_usage_error_said_before_anything
     assert not warehouse.exists()  # nothing ran
 
 
+def test_a_run_not_from_the_cli_hears_the_same_before_dbt_builds(tmp_path, monkeypatch):
+    """The Dagster UI runs the assets without the CLI's check: the dbt step says what
+    the export lacks, before dbt fails on an empty warehouse's as-of date."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    summary = refresh_module.run_refresh(empty, tmp_path / "wh")
+
+    assert not summary.published
+    assert summary.failed_step == "hiring_dbt_models"
+    every = "greenhouse/, lever/, ats_csv/, people/"
+    assert summary.failures == [
+        f"hiring_dbt_models: {empty.resolve()} holds none of {every} (see docs/export-format.md)"
+    ]
+    assert not (tmp_path / "wh" / "published.duckdb").exists()
+
+
 def test_hr_files_alone_refresh_a_warehouse_that_has_applications(tmp_path):
     """Rows loaded earlier are kept (loader), so an export of people/ alone refreshes
     the HR data of a warehouse that has applications: not a first load or a rebuild."""
@@ -696,7 +714,8 @@ def test_an_as_of_more_than_90_days_after_the_latest_event_publishes_with_a_warn
     assert "Published" in late.stdout and "(as of 2026-07-10)" in late.stdout
     assert " 4 warned" in late.stdout
     assert (
-        "warning: intermediate/int_as_of_date:assert_as_of_not_long_after_latest_event (1 row)"
+        "warning: intermediate/int_as_of_date:assert_as_of_not_long_after_latest_event (1 row:"
+        " as_of 2026-07-10 is 91 days after the latest event in the data (2026-04-10))"
         in late.stdout
     )
     stored = "select problem from test_failures.assert_as_of_not_long_after_latest_event"

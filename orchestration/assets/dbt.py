@@ -24,7 +24,14 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckResult, AssetExecutionContext, Failure, MetadataValue, Output
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    Failure,
+    MetadataValue,
+    Output,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
@@ -41,6 +48,7 @@ from orchestration.engine import (
 )
 from orchestration.health import record_dbt_tests
 from orchestration.ingest.checked import stop_kept_workers
+from orchestration.ingest.sources import export_problem
 from orchestration.progress import PROGRESS_SECONDS, Pace, report
 from orchestration.resources import RefreshLockResource, WarehouseResource
 from orchestration.transform import (
@@ -52,7 +60,7 @@ from orchestration.transform import (
     project_parse,
     seed_partial_parse,
 )
-from orchestration.transform_failures import describe_failures
+from orchestration.transform_failures import describe_failures, describe_warnings
 
 # Connections a replay sends nodes on side by side, as dbt's threads did (profiles.yml
 # has 4): the demo's SQL took 1.6 s on one connection, 1.1 s on two, as on three or four.
@@ -76,6 +84,11 @@ def hiring_dbt_models(
     refresh_lock: RefreshLockResource,  # held for the run: one refresh per warehouse
 ):
     stop_kept_workers()  # dbt's memory, not the ingest's, counts from here
+    # `hiring refresh` refuses such an export before it starts; a run from the Dagster UI
+    # hears the same here, not as a failed test of an empty warehouse's as-of date.
+    first_load = not warehouse.published_db.exists()
+    if problem := export_problem(warehouse.exports_path, first_load):
+        raise Failure(description=problem)
     args = ["build", "--exclude-resource-type", "unit_test"]
     if current_engine() == "duckdb":
         # dbt's debug log (a few MB, removed with the run's folder) took a tenth of
@@ -103,15 +116,17 @@ def hiring_dbt_models(
             invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             seen: Counter[str] = Counter()
             pace = Pace(PROGRESS_SECONDS)
+            warned = _Warned()
             stream = invocation.stream()
             with _stopped_if_left(invocation, stream):
                 for event in stream:
                     seen[type(event).__name__] += 1
                     if (seconds := pace.due()) is not None:
                         report(context, f"  dbt: {_counts(seen)} ({seconds:.0f} s)")
-                    if _given_as(event) not in given:
+                    if _given_as(event) not in given and not warned.held(event):
                         yield event
         report(context, f"  dbt done: {_counts(seen)}")
+        yield from warned.described(context, warehouse.warehouse_db)
         record_dbt_tests(warehouse.warehouse_db, context.run.run_id, target)
         if not invocation.is_successful():
             failures = describe_failures(target, warehouse.warehouse_db)
@@ -178,6 +193,43 @@ def _given_as(event) -> tuple | None:
     return None
 
 
+class _Warned:
+    """The failed checks of warn severity, held back while dbt builds (its process holds
+    the warehouse) and given at the end with their first stored row as the description:
+    the refresh summary's warning lines and the Dagster UI's checks show it."""
+
+    def __init__(self) -> None:
+        self.events: list[AssetCheckResult] = []
+
+    def held(self, event) -> bool:
+        warned = (
+            isinstance(event, AssetCheckResult)
+            and not event.passed
+            and event.severity == AssetCheckSeverity.WARN
+        )
+        if warned:
+            self.events.append(event)
+        return warned
+
+    def described(self, context, warehouse_db: Path) -> list[AssetCheckResult]:
+        if not self.events:
+            return []
+        manifest, _, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+        counts = {
+            _meta(e, "unique_id"): _meta(e, "dagster_dbt/failed_row_count") for e in self.events
+        }
+        lines = describe_warnings(counts, manifest, warehouse_db)
+        return [
+            e._replace(description=lines.get(_meta(e, "unique_id")) or e.description)
+            for e in self.events
+        ]
+
+
+def _meta(event, key: str):
+    value = (event.metadata or {}).get(key)
+    return getattr(value, "value", value)
+
+
 def _counts(seen: Counter) -> str:
     models = seen["Output"] + seen["AssetMaterialization"]
     checks = seen["AssetCheckResult"] + seen["AssetCheckEvaluation"]
@@ -215,6 +267,7 @@ class _Replay:
             return False
         seen: Counter[str] = Counter()
         pace = Pace(PROGRESS_SECONDS)
+        warned = _Warned()  # dropped if the replay stops: dbt's build gives them again
         outcomes = []
         con = connect_duckdb(self.warehouse_db)
         try:
@@ -235,6 +288,8 @@ class _Replay:
                 for outcome in stream:
                     outcomes.append(outcome)
                     for event in self._translated(outcome, context, target):
+                        if warned.held(event):
+                            continue
                         if (key := _given_as(event)) is not None:
                             given.add(key)
                         yield event
@@ -251,6 +306,7 @@ class _Replay:
         (target / "run_results.json").write_text(json.dumps(dbt_replay.run_results(outcomes)))
         shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
         report(context, f"  dbt done (replayed the last build's SQL): {_counts(seen)}")
+        yield from warned.described(context, self.warehouse_db)
         return True
 
     def _translated(self, outcome: dbt_replay.Outcome, context, target: Path) -> Iterator:
