@@ -77,9 +77,14 @@ class ChartSlide:
 @dataclass(frozen=True)
 class Freshness:
     as_of: date
+    latest_event: date | None
     published_at: datetime | None
     rows_loaded: int | None
     rows_quarantined: int | None
+
+    @property
+    def as_of_text(self) -> str:
+        return formats.as_of(self.as_of, self.latest_event)
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,7 @@ def collect(
         raise DeckError("the published snapshot has no as-of date (meta_as_of is empty)")
     freshness = Freshness(
         as_of=info.as_of_date,
+        latest_event=info.latest_event_date,
         published_at=info.published_at,
         rows_loaded=_count(row.get("rows_loaded")),
         rows_quarantined=_count(row.get("rows_quarantined")),
@@ -228,7 +234,7 @@ def _text_box(slide, top: int, height: int, lines) -> None:
 
 
 def _footer(slide, deck: Deck) -> None:
-    text = f"{deck.scope.label} · data as of {formats.long_date(deck.freshness.as_of)}"
+    text = f"{deck.scope.label} · data as of {deck.freshness.as_of_text}"
     _text_box(slide, SLIDE_HEIGHT - Inches(0.5), Inches(0.4), [(text, 11, False, MUTED)])
 
 
@@ -242,7 +248,7 @@ def _title_slide(presentation, deck: Deck) -> None:
     scope = deck.scope.label.rsplit(" · ", 1)[0]  # the quarter is in the title already
     lines += [
         (scope, 22, False, MUTED),
-        (f"Data as of {formats.long_date(deck.freshness.as_of)}", 22, False, MUTED),
+        (f"Data as of {deck.freshness.as_of_text}", 22, False, MUTED),
     ]
     _write(subtitle.text_frame, lines)
 
@@ -276,8 +282,10 @@ def _appendix(presentation, deck: Deck) -> None:
         return "not recorded" if n is None else f"{n:,}"
 
     published = formats.timestamp(fresh.published_at) if fresh.published_at else "not recorded"
+    latest = formats.long_date(fresh.latest_event) if fresh.latest_event else "not recorded"
     lines = [
         (f"As-of date: {formats.long_date(fresh.as_of)} (every metric is computed as of it)", 22),
+        (f"Latest event in the data: {latest}", 22),
         (f"Published: {published}", 22),
         (f"Rows loaded by that refresh: {rows(fresh.rows_loaded)}", 22),
         (f"Rows quarantined by that refresh: {rows(fresh.rows_quarantined)}", 22),

@@ -42,6 +42,14 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def as_of(day: date, latest_event: date | None = None) -> str:
+    """The as-of date, with the latest event in the data when `--as-of` set them apart
+    (a far one ages every open item): '2 Nov 2026', '1 Jan 2031 (latest event 2 Nov 2026)'."""
+    if latest_event is None or latest_event == day:
+        return long_date(day)
+    return f"{long_date(day)} (latest event {long_date(latest_event)})"
+
+
 def timestamp(moment: datetime) -> str:
     return f"{long_date(moment.date())}, {moment:%H:%M} UTC"
 

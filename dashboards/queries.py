@@ -32,13 +32,14 @@ def _frame(con: Connection, sql: str, params: list | tuple = ()) -> pd.DataFrame
 class SnapshotInfo:
     as_of_date: date
     published_at: datetime | None
+    latest_event_date: date | None = None  # None: no dated event, or an older snapshot
 
 
 def snapshot_info(con: Connection) -> SnapshotInfo | None:
     frame = _frame(
         con,
         """
-        select a.as_of_date, s.published_at
+        select a.as_of_date, a.latest_event_date, s.published_at
         from main.meta_as_of as a
         left join main.meta_snapshot as s on true
         """,
@@ -52,7 +53,12 @@ def snapshot_info(con: Connection) -> SnapshotInfo | None:
         if moment.tzinfo is not None:  # shown as UTC whichever way the column is typed
             moment = moment.tz_convert("UTC").tz_localize(None)
         published = moment.to_pydatetime()
-    return SnapshotInfo(as_of_date=pd.Timestamp(row["as_of_date"]).date(), published_at=published)
+    latest = row["latest_event_date"]
+    return SnapshotInfo(
+        as_of_date=pd.Timestamp(row["as_of_date"]).date(),
+        published_at=published,
+        latest_event_date=None if pd.isna(latest) else pd.Timestamp(latest).date(),
+    )
 
 
 def metric_description(con: Connection, metric: str) -> str | None:

@@ -66,7 +66,7 @@ def render(info: data.SnapshotInfo, page: StreamlitPage | None = None) -> None:
         components.deck_download(current_scope())
         st.divider()
         st.markdown("**Data freshness**")
-        st.caption(f"Data as of {formats.long_date(info.as_of_date)}")
+        st.caption(f"Data as of {formats.as_of(info.as_of_date, info.latest_event_date)}")
         if info.published_at is not None:
             st.caption(f"Refreshed {formats.timestamp(info.published_at)}")
 

@@ -275,6 +275,23 @@ def test_choosing_an_earlier_quarter_shows_that_quarters_kpis(
     assert f"{ALL} · {quarter_name(earlier)}" in overview.caption[0].value
 
 
+def test_the_subtitle_names_the_latest_event_when_the_as_of_date_is_set_apart(
+    overview: AppTest, monkeypatch: pytest.MonkeyPatch, published_copy: Path
+) -> None:
+    """By default the as-of date is the latest event's; a far `--as-of` ages every open
+    item to it, so the page says where the data really ends."""
+    assert overview.caption[0].value == f"{ALL} · Q4 2026 to date · data as of 2 Nov 2026"
+
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute("update meta_as_of set as_of_date = date '2031-01-01'")
+    far = run_app(monkeypatch, published_copy)
+
+    assert not far.exception, [e.value for e in far.exception]
+    latest = "data as of 1 Jan 2031 (latest event 2 Nov 2026)"
+    assert far.caption[0].value == f"{ALL} · Q1 2031 to date · {latest}"
+    assert f"D{latest[1:]}" in far.sidebar.caption.values
+
+
 # --- charts -----------------------------------------------------------------------------
 
 

@@ -116,6 +116,7 @@ def test_the_appendix_states_freshness_from_the_snapshot(written, demo_published
     )[0]
     body = "\n".join(texts(appendix))
     assert "As-of date: 2 Nov 2026 (every metric is computed as of it)" in body
+    assert "Latest event in the data: 2 Nov 2026" in body
     assert f"Rows loaded by that refresh: {loaded:,}" in body
     assert f"Rows quarantined by that refresh: {quarantined:,}" in body
     assert "Published: " in body and " UTC" in body

@@ -26,7 +26,10 @@ with tiles[0], st.container(border=True):
         help="Every number counts events up to the end of this day (UTC).",
     )
     refreshed = formats.timestamp(info.published_at) if info.published_at else formats.MISSING
-    st.caption(f"Refreshed {refreshed}")
+    latest = (
+        formats.long_date(info.latest_event_date) if info.latest_event_date else formats.MISSING
+    )
+    st.caption(f"Latest event in the data {latest} · refreshed {refreshed}")
 with tiles[1], st.container(border=True):
     st.metric("Files in the snapshot", f"{summary.files}")
     unchanged = summary.files - summary.files_this_refresh

@@ -10,12 +10,12 @@ from dashboards import components, data, formats, queries, sidebar
 scope = sidebar.current_scope()
 info = data.snapshot_info()
 
-as_of = formats.long_date(info.as_of_date)
 quarter_running = scope.quarter <= info.as_of_date < scope.quarter_end
 st.title("Overview")
 st.caption(
     scope.label
-    + (f" to date (the data runs to {as_of})" if quarter_running else f" · data as of {as_of}")
+    + (" to date" if quarter_running else "")
+    + f" · data as of {formats.as_of(info.as_of_date, info.latest_event_date)}"
 )
 
 # Every tile reads a KPI table cut by department and ATS; only candidate NPS is also cut by
@@ -87,7 +87,7 @@ with tiles[3]:
                 help=data.metric_help("open_opening_age"),
                 delta_arrow="off",
             )
-            st.caption(f"On {as_of}, the as-of date")
+            st.caption(f"On {formats.long_date(info.as_of_date)}, the as-of date")
 kpi_tile(
     tiles[4],
     "Quality of hire (mean)",
