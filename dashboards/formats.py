@@ -12,15 +12,15 @@ def _unit(value: float) -> str:
 
 
 def days(value: float | None) -> str:
-    """'42 days', or '42.5 days' when a median falls between two people."""
+    """'42 days', or '42.5 days' when a median falls between two people; '1,609 days'."""
     if value is None:
         return MISSING
-    return f"{value:.0f} {_unit(value)}" if float(value).is_integer() else f"{value:.1f} days"
+    return f"{value:,.0f} {_unit(value)}" if float(value).is_integer() else f"{value:,.1f} days"
 
 
 def day_change(value: float) -> str:
     """Signed, as st.metric reads the sign from the text: '+3 days', '-2.5 days'."""
-    return f"{value:+.0f} {_unit(value)}" if float(value).is_integer() else f"{value:+.1f} days"
+    return f"{value:+,.0f} {_unit(value)}" if float(value).is_integer() else f"{value:+,.1f} days"
 
 
 def percent(rate: float | None) -> str:

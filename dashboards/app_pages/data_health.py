@@ -29,7 +29,7 @@ with tiles[0], st.container(border=True):
     latest = (
         formats.long_date(info.latest_event_date) if info.latest_event_date else formats.MISSING
     )
-    st.caption(f"Latest event in the data {latest} · refreshed {refreshed}")
+    st.caption(f"Latest event {latest} · refreshed {refreshed}")
 with tiles[1], st.container(border=True):
     st.metric("Files in the snapshot", f"{summary.files}")
     unchanged = summary.files - summary.files_this_refresh
