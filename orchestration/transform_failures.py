@@ -95,8 +95,8 @@ def describe_warnings(
     """A line for each warned test (unique id -> failing rows), e.g. `1 row:
     from_field=greenhouse:3999` or `12 rows, e.g. …`: its first stored row, read once dbt
     has let go of the warehouse. A row that states its `problem` (a singular test's) is
-    that sentence; any other shows its first columns. Without stored rows (Spark's are
-    not in the DuckDB file), the count alone."""
+    that sentence; any other shows its first columns. Without stored rows, the count
+    alone."""
     nodes = manifest.get("nodes", {})
     lines = {}
     with _read_only(warehouse_db) as con:
