@@ -1272,17 +1272,21 @@ def quarantine_by_reason(con: Connection, scope: Scope) -> pd.DataFrame:
 
 
 def check_results(con: Connection, scope: Scope) -> pd.DataFrame:
-    """The refresh's dbt tests and file validations; failures and warnings first."""
-    return _frame(
+    """The refresh's dbt tests and file validations, with what each requires (`meaning`;
+    null in a snapshot published before it was kept); failures and warnings first."""
+    frame = _frame(
         con,
         """
-        select check_type, check_name, target, status, failing_rows
+        select *
         from main.meta_check_results
         order by
             case status when 'fail' then 0 when 'error' then 0 when 'warn' then 1 else 2 end,
             check_type, check_name, target
         """,
     )
+    if "meaning" not in frame.columns:
+        frame["meaning"] = None
+    return frame[["check_type", "check_name", "target", "status", "failing_rows", "meaning"]]
 
 
 @dataclass(frozen=True)

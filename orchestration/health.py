@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.check_meanings import dbt_test_meaning, dbt_test_target
 from orchestration.engine import connect_duckdb, insert_rows
 
 OPS_SCHEMA = "ops"
@@ -44,9 +45,10 @@ REFRESH_LOG_COLUMNS = {
 DBT_TEST_COLUMNS = {
     "load_id": "varchar",
     "test_name": "varchar",
-    "model": "varchar",  # the model or source table the test checks, when dbt names one
+    "model": "varchar",  # the model, seed or source table the test checks (check_meanings)
     "status": "varchar",  # pass | warn | fail | error | skipped, as dbt reports it
     "failing_rows": "bigint",
+    "meaning": "varchar",  # what the test requires, in a sentence (check_meanings)
 }
 
 STATISTICS_CHECK_COLUMNS = {
@@ -131,10 +133,9 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 def dbt_test_rows(run_results: dict, manifest: dict | None = None) -> list[tuple]:
-    """(test name, model, status, failing rows) of each data test in a dbt run_results.json.
-
-    The model is the test's attached node in the manifest (a relationships test
-    names the model it is defined on). Unit tests are not data checks: left out.
+    """(test name, model, status, failing rows, meaning) of each data test in a dbt
+    run_results.json; the model and meaning from the manifest (check_meanings). Unit
+    tests are not data checks: left out.
     """
     nodes = (manifest or {}).get("nodes", {})
     rows = []
@@ -142,13 +143,16 @@ def dbt_test_rows(run_results: dict, manifest: dict | None = None) -> list[tuple
         unique_id = result.get("unique_id", "")
         if not unique_id.startswith("test."):
             continue
-        node = nodes.get(unique_id, {})
-        attached = node.get("attached_node") or ""
-        model = attached.split(".")[-1] if attached else None
-        name = node.get("name") or unique_id.split(".")[2]
+        node = {"name": unique_id.split(".")[2], **nodes.get(unique_id, {})}
         failures = result.get("failures")
         rows.append(
-            (name, model, result.get("status"), None if failures is None else int(failures))
+            (
+                node["name"],
+                dbt_test_target(node),
+                result.get("status"),
+                None if failures is None else int(failures),
+                dbt_test_meaning(node),
+            )
         )
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration import health
+from orchestration import check_meanings, health
 from orchestration.engine import connect_duckdb, insert_rows
 
 MARTS_SCHEMA = "marts"
@@ -229,13 +229,15 @@ def _write_health(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
     con.execute(
         f"""
         create table main.meta_check_results as
-        select check_type, check_name, target, status, failing_rows::bigint as failing_rows
+        select
+            check_type, check_name, target, status, failing_rows::bigint as failing_rows, meaning
         from (
-            select ? as check_type, test_name, model, status, failing_rows
+            select ? as check_type, test_name, model, status, failing_rows, meaning
             from wh.{health.OPS_SCHEMA}.dbt_test_results
             where load_id = ?
             union all
-            select ? as check_type, check_name, target, status, failing_rows
+            -- the statistics step's one check, `contract`
+            select ? as check_type, check_name, target, status, failing_rows, ? as meaning
             from wh.{health.OPS_SCHEMA}.statistics_checks
             where load_id = ?
             union all
@@ -247,12 +249,22 @@ def _write_health(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
                     when rows_quarantined + fields_nulled + rows_flagged > 0 then 'warn'
                     else 'pass'
                 end as status,
-                rows_quarantined + rows_flagged as failing_rows
+                rows_quarantined + rows_flagged as failing_rows,
+                ? as meaning
             from main.meta_loaded_files
-        ) as checks (check_type, check_name, target, status, failing_rows)
+        ) as checks (check_type, check_name, target, status, failing_rows, meaning)
         order by check_type, check_name, target
         """,
-        [DBT_TEST, load_id, STATISTICS, load_id, VALIDATION, VALIDATION_CHECK],
+        [
+            DBT_TEST,
+            load_id,
+            STATISTICS,
+            check_meanings.STATISTICS_CONTRACT,
+            load_id,
+            VALIDATION,
+            VALIDATION_CHECK,
+            check_meanings.ROWS_VALID,
+        ],
     )
 
 

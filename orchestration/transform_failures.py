@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.check_meanings import dbt_test_meaning
 from orchestration.engine import connect_duckdb
 
 MAX_EXAMPLES = 5
@@ -45,31 +46,34 @@ def describe_failures(target_path: Path, warehouse_db: Path) -> list[str]:
     failed = [r for r in results if r["status"] in ("fail", "error", "runtime error")]
     if not failed:
         return ["dbt reported failure without a failing node; see the refresh log"]
-    descriptions = _descriptions(Path(target_path) / "manifest.json")
+    meanings = _meanings(Path(target_path) / "manifest.json")
     lines = []
     with _read_only(warehouse_db) as con:
         for result in failed:
             name = result["unique_id"].split(".", 2)[-1]
             message = (result.get("message") or "").strip().splitlines()
             line = f"{name}: {result['status']}" + (f" ({message[0]})" if message else "")
-            if meaning := descriptions.get(result["unique_id"]):
-                line += f": {meaning}"
+            if meaning := meanings.get(result["unique_id"]):
+                line += f": {meaning.rstrip('.')}"
             rows = _example_rows(con, result.get("relation_name"), result.get("compiled_code"))
             lines.append(line + (f"; e.g. {rows}" if rows else ""))
     return lines
 
 
-def _descriptions(manifest: Path) -> dict[str, str]:
-    """Each node's one-line description, when its YAML gives one."""
+def _meanings(manifest: Path) -> dict[str, str]:
+    """What each test requires (check_meanings); a model's one-line description, when
+    its YAML gives one."""
     try:
         nodes = json.loads(manifest.read_text())["nodes"]
     except (OSError, ValueError, KeyError):
         return {}
-    return {
-        unique_id: " ".join(node["description"].split())
-        for unique_id, node in nodes.items()
-        if node.get("description")
-    }
+    meanings = {}
+    for unique_id, node in nodes.items():
+        if node.get("resource_type") == "test":
+            meanings[unique_id] = dbt_test_meaning(node)
+        elif node.get("description"):
+            meanings[unique_id] = " ".join(node["description"].split())
+    return meanings
 
 
 class _read_only:

@@ -234,6 +234,46 @@ def test_quarantined_rows_are_counted_by_file_and_reason(
     ]
 
 
+def test_each_check_to_look_at_is_listed_with_what_it_requires(
+    monkeypatch: pytest.MonkeyPatch,
+    published_copy: Path,  # noqa: F811
+) -> None:
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute(
+            "update meta_check_results set status = 'warn', failing_rows = 1"
+            " where check_name = 'assert_as_of_not_long_after_latest_event'"
+        )
+        meaning = con.execute(
+            "select meaning from meta_check_results"
+            " where check_name = 'assert_as_of_not_long_after_latest_event'"
+        ).fetchone()[0]
+    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+
+    assert meaning.startswith("The as-of date is at most 90 days after the latest event")
+    assert (
+        "- **warn** · dbt test `assert_as_of_not_long_after_latest_event` on `int_as_of_date`"
+        f" (1 failing row): {meaning}" in [m.value for m in at.markdown]
+    )
+
+
+def test_a_snapshot_published_before_checks_had_meanings_still_lists_them(
+    monkeypatch: pytest.MonkeyPatch,
+    published_copy: Path,  # noqa: F811
+) -> None:
+    with duckdb.connect(str(published_copy)) as con:
+        con.execute("alter table meta_check_results drop column meaning")
+        con.execute(
+            "update meta_check_results set status = 'warn', failing_rows = 2"
+            " where target = 'greenhouse/jobs.json.gz'"
+        )
+    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert "- **warn** · validation `rows_valid` on `greenhouse/jobs.json.gz` (2 failing rows)" in [
+        m.value for m in at.markdown
+    ]
+
+
 def test_data_health_without_rows_shows_empty_states(
     monkeypatch: pytest.MonkeyPatch,
     published_copy: Path,  # noqa: F811

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import health
+from orchestration import check_meanings, health
 from orchestration.publish import publish_snapshot
 from tests.conftest import query
 
@@ -107,6 +107,22 @@ def test_checks_list_each_file_validation_the_dbt_tests_and_the_statistics_check
         ("contract", "fct_program_effect", "pass", 0),
         ("contract", "fct_selection_rates", "pass", 0),
     ]
+    # every check says what it requires; a singular test reading one model is on it
+    meanings = dict(
+        query(
+            handmade_published,
+            "select check_name || ' on ' || target, meaning from meta_check_results",
+        )
+    )
+    assert None not in meanings.values()
+    assert meanings["primary_key_fct_applications_application_id on fct_applications"] == (
+        "application_id identifies each row: never null, never repeated."
+    )
+    assert meanings["assert_as_of_not_before_first_event on int_as_of_date"].startswith(
+        "The as-of date is not before the first event in the data"
+    )
+    assert meanings["rows_valid on greenhouse/jobs.json"] == check_meanings.ROWS_VALID
+    assert meanings["contract on fct_selection_rates"] == check_meanings.STATISTICS_CONTRACT
 
 
 def test_health_tables_hold_names_and_counts_only(handmade_published: Path) -> None:
@@ -195,12 +211,13 @@ def test_dbt_results_become_names_statuses_and_counts() -> None:
             "test.hiring_analytics.not_null_jobs_id.1a2b": {
                 "name": "not_null_jobs_id",
                 "attached_node": "model.hiring_analytics.fct_jobs",
+                "test_metadata": {"name": "not_null", "kwargs": {"column_name": "id"}},
             }
         }
     }
     assert health.dbt_test_rows(run_results, manifest) == [
-        ("assert_mapped", None, "warn", 3),
-        ("not_null_jobs_id", "fct_jobs", "pass", 0),
+        ("assert_mapped", None, "warn", 3, "Assert mapped."),  # not in the manifest
+        ("not_null_jobs_id", "fct_jobs", "pass", 0, "id is never null."),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import chart_specs as specs
@@ -120,9 +121,18 @@ check_columns = {
     "check_type": "Kind",
     "check_name": "Check",
     "target": "On",
+    "meaning": st.column_config.TextColumn("What it checks", width="large"),
     "failing_rows": st.column_config.NumberColumn("Failing rows", format="localized"),
 }
-components.table(checks[checks["status"] != "pass"], check_columns)  # the takeaway names them
+# The checks to look at, each with its whole sentence (a table cell would cut it short).
+for check in checks[checks["status"] != "pass"].itertuples():
+    n = check.failing_rows
+    rows = "" if pd.isna(n) else f" ({formats.count(int(n), 'failing row', 'failing rows')})"
+    target = f" on `{check.target}`" if isinstance(check.target, str) else ""
+    meaning = f": {check.meaning}" if isinstance(check.meaning, str) else ""
+    st.markdown(
+        f"- **{check.status}** · {check.check_type} `{check.check_name}`{target}{rows}{meaning}"
+    )
 with st.expander("Every check"):
     components.table(checks, check_columns)
 components.description(data.metric_help("data_freshness"))

@@ -26,6 +26,7 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration import check_meanings
 from orchestration.engine import current_engine, export_raw_table
 from orchestration.fingerprint import recorded_sha256
 from orchestration.ingest import raw_store
@@ -70,9 +71,7 @@ def _check_specs(spec: EntitySpec) -> list[AssetCheckSpec]:
         AssetCheckSpec(
             ROWS_CHECK,
             asset=key,
-            description=(
-                "Every row passes validation (required fields, types, value sets, time order)."
-            ),
+            description=check_meanings.ROWS_VALID,
         ),
     ]
 

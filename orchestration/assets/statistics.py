@@ -23,6 +23,7 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration import check_meanings
 from orchestration.engine import connect_duckdb
 from orchestration.health import record_statistics_checks
 from orchestration.progress import report
@@ -176,10 +177,7 @@ def _check_result(step: Step, found: dict) -> AssetCheckResult:
             CONTRACT_CHECK,
             asset=step.output_key,
             blocking=True,
-            description=(
-                "Columns and types as documented; no hidden row (suppressed / not enough data)"
-                " shows a value."
-            ),
+            description=check_meanings.STATISTICS_CONTRACT,
         )
         for step in STEPS
     ],
