@@ -724,6 +724,30 @@ def test_an_as_of_more_than_90_days_after_the_latest_event_publishes_with_a_warn
     ]
 
 
+def test_a_warning_whose_rows_cannot_be_read_is_still_given_with_its_count(tmp_path, monkeypatch):
+    """Quoting a warning's first row helps; failing to read it does not fail the refresh."""
+    from orchestration.assets import dbt as dbt_step
+
+    def broken(*args):
+        raise RuntimeError("unreadable: jane@example.com")
+
+    monkeypatch.setattr(dbt_step, "describe_warnings", broken)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    warehouse = tmp_path / "wh"
+
+    summary = refresh_module.run_refresh(HANDMADE_EXPORT, warehouse, HANDMADE_AS_OF)
+
+    assert summary.published
+    assert summary.checks_warned == [  # the hand-made export's three (EXPECTED.md)
+        "staging/stg_greenhouse__offers:offers_for_applications_not_in_export (1 row)",
+        "staging/stg_greenhouse__stage_stays:stage_stays_for_applications_not_in_export (1 row)",
+        "marts/fct_applications:hired_without_hire_date (1 row)",
+    ]
+    log = (warehouse / "logs" / "refresh.log").read_text()
+    assert "warnings given without their rows (RuntimeError)" in log
+    assert "jane@example.com" not in log
+
+
 def test_a_failure_to_queue_the_export_ahead_only_loses_the_head_start(
     tmp_path, monkeypatch, caplog
 ):

@@ -218,7 +218,12 @@ class _Warned:
         counts = {
             _meta(e, "unique_id"): _meta(e, "dagster_dbt/failed_row_count") for e in self.events
         }
-        lines = describe_warnings(counts, manifest, warehouse_db)
+        try:
+            lines = describe_warnings(counts, manifest, warehouse_db)
+        except Exception as error:  # a warning's example is a help, never a reason to fail
+            # the type only: the message of an error reading a row could quote its values
+            report(context, f"  warnings given without their rows ({type(error).__name__})")
+            return self.events
         return [
             e._replace(description=lines.get(_meta(e, "unique_id")) or e.description)
             for e in self.events
