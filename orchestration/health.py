@@ -12,7 +12,8 @@ Three tables in the warehouse's `ops` schema, which `hiring refresh --rebuild` k
 - `ops.statistics_checks`: the statistics step's checks of its output tables
   (columns, types, no hidden value shown); publish copies this refresh's too.
 
-Names of checks and files and counts only: a test's message or failing rows may
+Names of checks and files, counts and what each check requires (static text,
+orchestration/check_meanings.py) only: a test's message or failing rows may
 quote a candidate's data, so they stay out.
 """
 

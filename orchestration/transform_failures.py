@@ -2,10 +2,10 @@
 
 dbt only counts failing rows; the first few are read back and shown (from the
 table a warning stores them in, or by running the test's compiled SQL again),
-so an unmapped stage names itself. A
-test's description (from its YAML) says what the failure means, e.g. that the
-as-of date is before the first event. A warning gets its first stored row the
-same way. Columns of personal data are never shown: this text goes to the
+so an unmapped stage names itself. What the test requires
+(orchestration/check_meanings.py) says what the failure means, e.g. that the
+as-of date must not be before the first event. A warning gets its first stored
+row the same way. Columns of personal data are never shown: this text goes to the
 terminal.
 """
 
