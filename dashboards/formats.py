@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 MISSING = "—"
@@ -48,6 +49,18 @@ def as_of(day: date, latest_event: date | None = None) -> str:
     if latest_event is None or latest_event == day:
         return long_date(day)
     return f"{long_date(day)} (latest event {long_date(latest_event)})"
+
+
+def check_line(check, code=lambda name: name) -> str:
+    """A check that did not pass, after its status: 'dbt test X on Y (1 failing row): what
+    it requires', from a row of meta_check_results; `code` marks the names (the page's
+    markdown sets them as code)."""
+    n = check.failing_rows
+    unknown = n is None or (isinstance(n, float) and math.isnan(n))  # null in the table
+    rows = "" if unknown else f" ({count(int(n), 'failing row', 'failing rows')})"
+    target = f" on {code(check.target)}" if isinstance(check.target, str) else ""
+    meaning = f": {check.meaning}" if isinstance(check.meaning, str) else ""
+    return f"{check.check_type} {code(check.check_name)}{target}{rows}{meaning}"
 
 
 def timestamp(moment: datetime) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import chart_specs as specs
@@ -126,13 +125,7 @@ check_columns = {
 }
 # The checks to look at, each with its whole sentence (a table cell would cut it short).
 for check in checks[checks["status"] != "pass"].itertuples():
-    n = check.failing_rows
-    rows = "" if pd.isna(n) else f" ({formats.count(int(n), 'failing row', 'failing rows')})"
-    target = f" on `{check.target}`" if isinstance(check.target, str) else ""
-    meaning = f": {check.meaning}" if isinstance(check.meaning, str) else ""
-    st.markdown(
-        f"- **{check.status}** · {check.check_type} `{check.check_name}`{target}{rows}{meaning}"
-    )
+    st.markdown(f"- **{check.status}** · {formats.check_line(check, code=lambda s: f'`{s}`')}")
 with st.expander("Every check"):
     components.table(checks, check_columns)
 components.description(data.metric_help("data_freshness"))
