@@ -49,6 +49,7 @@ def main() -> None:
     \b
     Typical use:
       hiring refresh --exports exports/ --warehouse warehouse/
+      hiring status --warehouse warehouse/
       hiring dashboard --warehouse warehouse/
       hiring slides --warehouse warehouse/ --out deck.pptx
     """
@@ -232,6 +233,45 @@ def _refresh(
         return 1
     click.echo(format_summary(summary, warehouse_dir.resolve() / PUBLISHED_FILE))
     return 0 if summary.published or summary.nothing_changed else 1
+
+
+@main.command()
+@click.option(
+    "--warehouse",
+    "warehouse_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Warehouse folder to describe.",
+)
+def status(warehouse_dir: Path) -> None:
+    """Say what a warehouse holds now: its published snapshot, its checks, its latest
+    refreshes (a failed one included) and whether a refresh is running.
+
+    Reads only; a second terminal can run it while a refresh runs.
+
+    \b
+    Exit codes:
+      0  the snapshot shown is the latest refresh's (no refresh failed since)
+      1  no published snapshot, it cannot be read, or the latest refresh failed
+    """
+    import duckdb
+
+    from orchestration.status import warehouse_status
+
+    try:
+        found = warehouse_status(warehouse_dir)
+    except FileNotFoundError as missing:
+        click.echo(
+            f"No published snapshot at {missing}: run "
+            f"`hiring refresh --exports DIR --warehouse {warehouse_dir}` first.",
+            err=True,
+        )
+        sys.exit(1)
+    except duckdb.Error as error:
+        click.echo(f"Cannot read {warehouse_dir}: {error}", err=True)
+        sys.exit(1)
+    click.echo(found.text)
+    sys.exit(0 if found.latest_published else 1)
 
 
 @main.command()

@@ -92,6 +92,25 @@ def warehouse_lock(
         os.close(fd)
 
 
+def running_refresh(warehouse_dir: Path) -> str | None:
+    """The PID of the refresh that holds the warehouse now, without touching its lock: the
+    holder writes its PID into the lock file and clears it when done (a killed one's PID
+    stays, but names no live process)."""
+    try:
+        pid = lock_path(warehouse_dir).read_text().strip()
+    except OSError:
+        return None
+    if not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, another user's
+        pass
+    return pid
+
+
 def _read_holder(fd: int) -> str:
     text = os.pread(fd, 32, 0).decode(errors="replace").strip()
     return text or "unknown"

@@ -207,7 +207,7 @@ def test_unmapped_stage_fails_the_build_naming_the_source_and_the_stage(handmade
 
 
 def test_cli_help_and_usage_errors():
-    for command in ([], ["generate"], ["refresh"], ["dashboard"], ["demo"]):
+    for command in ([], ["generate"], ["refresh"], ["dashboard"], ["demo"], ["status"], ["slides"]):
         result = run_hiring(*command, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, command
     bad_date = run_hiring(
