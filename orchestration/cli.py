@@ -42,6 +42,17 @@ port_option = click.option(
 )
 
 
+def warehouse_option(help: str):
+    """`--warehouse DIR`, required: every command but `demo` names the warehouse it uses."""
+    return click.option(
+        "--warehouse",
+        "warehouse_dir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Hiring analytics: ATS exports in, shared hiring metrics out.
@@ -107,13 +118,7 @@ def generate(out_dir: Path, applications: int, seed: int, compress: bool) -> Non
     help="Export folder, one subfolder per source: greenhouse/, lever/, ats_csv/,"
     " people/ (see docs/export-format.md).",
 )
-@click.option(
-    "--warehouse",
-    "warehouse_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Warehouse folder: warehouse.duckdb is built there, published.duckdb published.",
-)
+@warehouse_option("Warehouse folder: warehouse.duckdb is built there, published.duckdb published.")
 @click.option(
     "--as-of",
     callback=_as_of,
@@ -236,13 +241,7 @@ def _refresh(
 
 
 @main.command()
-@click.option(
-    "--warehouse",
-    "warehouse_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Warehouse folder to describe.",
-)
+@warehouse_option("Warehouse folder to describe.")
 def status(warehouse_dir: Path) -> None:
     """Say what a warehouse holds now: its published snapshot, its checks, its latest
     refreshes (a failed one included) and whether a refresh is running.
@@ -275,13 +274,7 @@ def status(warehouse_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--warehouse",
-    "warehouse_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Warehouse folder whose published.duckdb the dashboards read.",
-)
+@warehouse_option("Warehouse folder whose published.duckdb the dashboards read.")
 @port_option
 def dashboard(warehouse_dir: Path, port: int) -> None:
     """Serve the dashboards on http://127.0.0.1:PORT (read-only over the published snapshot)."""
@@ -341,13 +334,7 @@ def _quarter(ctx, param, value: str | None) -> date | None:
 
 
 @main.command()
-@click.option(
-    "--warehouse",
-    "warehouse_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Warehouse folder whose published.duckdb the deck is built from.",
-)
+@warehouse_option("Warehouse folder whose published.duckdb the deck is built from.")
 @click.option(
     "--out",
     "out_file",
