@@ -212,19 +212,27 @@ def test_filters_do_not_hide_data_health(health: AppTest) -> None:
     )
 
 
+def health_after(monkeypatch: pytest.MonkeyPatch, db: Path, *statements: str) -> AppTest:
+    """The Data health page over a copy of the snapshot, once `statements` changed it."""
+    with duckdb.connect(str(db)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return open_page(run_app(monkeypatch, db), "data_health")
+
+
 def test_quarantined_rows_are_counted_by_file_and_reason(
     monkeypatch: pytest.MonkeyPatch,
     published_copy: Path,  # noqa: F811
 ) -> None:
-    with duckdb.connect(str(published_copy)) as con:
-        con.execute(
-            "insert into meta_quarantine_summary values"
-            " ('greenhouse', 'offers', 'greenhouse/offers.json.gz', 'sent_at', 'wrong_type',"
-            "  'nulled', 4, null),"
-            " ('greenhouse', 'offers', 'greenhouse/offers.json.gz', null, 'duplicate_key',"
-            "  'dropped', 2, null)"
-        )
-    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+    at = health_after(
+        monkeypatch,
+        published_copy,
+        "insert into meta_quarantine_summary values"
+        " ('greenhouse', 'offers', 'greenhouse/offers.json.gz', 'sent_at', 'wrong_type',"
+        "  'nulled', 4, null),"
+        " ('greenhouse', 'offers', 'greenhouse/offers.json.gz', null, 'duplicate_key',"
+        "  'dropped', 2, null)",
+    )
 
     shown = figures(at)["Quarantined rows by file and reason"]
     assert decode(trace(shown, "sent_at: wrong type")["x"]) == [4]
@@ -238,16 +246,17 @@ def test_each_check_to_look_at_is_listed_with_what_it_requires(
     monkeypatch: pytest.MonkeyPatch,
     published_copy: Path,  # noqa: F811
 ) -> None:
-    with duckdb.connect(str(published_copy)) as con:
-        con.execute(
-            "update meta_check_results set status = 'warn', failing_rows = 1"
-            " where check_name = 'assert_as_of_not_long_after_latest_event'"
-        )
-        meaning = con.execute(
-            "select meaning from meta_check_results"
-            " where check_name = 'assert_as_of_not_long_after_latest_event'"
-        ).fetchone()[0]
-    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+    meaning = fetch(
+        published_copy,
+        "select meaning from meta_check_results"
+        " where check_name = 'assert_as_of_not_long_after_latest_event'",
+    )["meaning"][0]
+    at = health_after(
+        monkeypatch,
+        published_copy,
+        "update meta_check_results set status = 'warn', failing_rows = 1"
+        " where check_name = 'assert_as_of_not_long_after_latest_event'",
+    )
 
     assert meaning.startswith("The as-of date is at most 90 days after the latest event")
     assert (
@@ -260,13 +269,13 @@ def test_a_snapshot_published_before_checks_had_meanings_still_lists_them(
     monkeypatch: pytest.MonkeyPatch,
     published_copy: Path,  # noqa: F811
 ) -> None:
-    with duckdb.connect(str(published_copy)) as con:
-        con.execute("alter table meta_check_results drop column meaning")
-        con.execute(
-            "update meta_check_results set status = 'warn', failing_rows = 2"
-            " where target = 'greenhouse/jobs.json.gz'"
-        )
-    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+    at = health_after(
+        monkeypatch,
+        published_copy,
+        "alter table meta_check_results drop column meaning",
+        "update meta_check_results set status = 'warn', failing_rows = 2"
+        " where target = 'greenhouse/jobs.json.gz'",
+    )
 
     assert not at.exception, [e.value for e in at.exception]
     assert "- **warn** · validation `rows_valid` on `greenhouse/jobs.json.gz` (2 failing rows)" in [
@@ -278,10 +287,8 @@ def test_data_health_without_rows_shows_empty_states(
     monkeypatch: pytest.MonkeyPatch,
     published_copy: Path,  # noqa: F811
 ) -> None:
-    with duckdb.connect(str(published_copy)) as con:
-        for table in ("meta_refresh_history", "meta_loaded_files", "meta_check_results"):
-            con.execute(f"delete from {table}")
-    at = open_page(run_app(monkeypatch, published_copy), "data_health")
+    tables = ("meta_refresh_history", "meta_loaded_files", "meta_check_results")
+    at = health_after(monkeypatch, published_copy, *(f"delete from {t}" for t in tables))
 
     assert not figures(at)
     assert (
