@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboards import formats, queries
 from orchestration.engine import connect_duckdb
 from orchestration.health import OPS_SCHEMA, PUBLISHED
 from orchestration.locations import PUBLISHED_FILE, WAREHOUSE_FILE
@@ -39,8 +40,6 @@ class Status:
 def warehouse_status(warehouse_dir: Path) -> Status:
     """Raises FileNotFoundError without a published snapshot, duckdb.Error when it
     cannot be read."""
-    from dashboards import formats, queries
-
     warehouse_dir = warehouse_dir.resolve()
     published = warehouse_dir / PUBLISHED_FILE
     if not published.is_file():
@@ -79,7 +78,7 @@ def warehouse_status(warehouse_dir: Path) -> Status:
     kept_only = " (as the snapshot kept them)" if history is None else ""
     lines.append(f"  refreshes    newest first{kept_only}")
     recent = refreshes.head(RECENT_REFRESHES).itertuples()
-    lines += [f"    {_refresh_line(row, formats)}" for row in recent]
+    lines += [f"    {_refresh_line(row)}" for row in recent]
     latest_published = refreshes.empty or refreshes.iloc[0]["outcome"] == PUBLISHED
     if running:
         lines.append(f"A refresh (PID {running}) is running now; its result is not above yet.")
@@ -108,7 +107,7 @@ def _warehouse_history(warehouse_db: Path) -> pd.DataFrame | None:
         con.close()
 
 
-def _refresh_line(row, formats) -> str:
+def _refresh_line(row) -> str:
     when = formats.timestamp(pd.Timestamp(row.refreshed_at).to_pydatetime())
     if row.outcome != PUBLISHED:
         step = row.failed_step if isinstance(row.failed_step, str) else "an unknown step"
