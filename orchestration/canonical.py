@@ -191,7 +191,11 @@ ENTITIES: tuple[Entity, ...] = (
             *_ids("stage_id"),
             SOURCE_SYSTEM,
             _c("job_id", "string", "The job whose plan it belongs to; null for a global pipeline."),
-            _c("stage_name", "string", "The ATS's stage name (mapped by seeds/stage_mapping.csv)."),
+            _c(
+                "stage_name",
+                "string",
+                "The ATS's stage name (mapped by dbt_project/seeds/stage_mapping.csv).",
+            ),
             _c("stage_position", "bigint", "Order in the plan or pipeline."),
         ),
     ),

@@ -293,7 +293,8 @@ def test_a_failing_check_is_left_to_dbt_and_its_report(own_plans, tmp_path):
     )
     assert "dbt build failed" in result.stdout
     assert (
-        "source greenhouse: stage 'Vibe Check' is not in seeds/stage_mapping.csv" in result.stdout
+        "source greenhouse: stage 'Vibe Check' is not in dbt_project/seeds/stage_mapping.csv"
+        in result.stdout
     )
 
 

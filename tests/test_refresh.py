@@ -201,7 +201,8 @@ def test_unmapped_stage_fails_the_build_naming_the_source_and_the_stage(handmade
     assert result.returncode == 1, result.stdout
     assert "dbt build failed" in result.stdout
     assert (
-        "source greenhouse: stage 'Vibe Check' is not in seeds/stage_mapping.csv" in result.stdout
+        "source greenhouse: stage 'Vibe Check' is not in dbt_project/seeds/stage_mapping.csv"
+        in result.stdout
     )
     assert digest(published) == before
 

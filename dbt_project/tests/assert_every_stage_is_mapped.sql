@@ -1,7 +1,7 @@
 -- Every ATS stage name, in the stage history, in a job's interview plan or as
 -- an application's current stage, maps to a canonical stage. Each failing row
 -- names the source system and the unmapped stage: add a row for them to
--- seeds/stage_mapping.csv.
+-- dbt_project/seeds/stage_mapping.csv.
 -- Reads several models: Dagster shows it as a check of the stage_mapping seed.
 {{ config(meta={'dagster': {'ref': {'name': 'stage_mapping'}}}) }}
 with stage_names as (
@@ -31,7 +31,7 @@ mapping as (
 
 select
     'source ' || stage_names.source_system || ': stage ''' || stage_names.stage_name
-    || ''' is not in seeds/stage_mapping.csv' as problem,
+    || ''' is not in dbt_project/seeds/stage_mapping.csv' as problem,
     stage_names.source_system,
     stage_names.stage_name
 from stage_names
