@@ -115,7 +115,7 @@ def deck_download(scope: Scope) -> None:
     """'Export deck': the all-hands PPTX for the current filters, built only on a click."""
     scope = replace(scope, hiring_manager=data.ALL_MANAGERS)  # the deck is the organization's
     run = data.uncached_runner()
-    company = data.published_folder_name()
+    company = deck.company_name(None, data.published_folder_name())
 
     def build() -> bytes:
         # Queries under the shared connection; the slow chart rendering outside its lock.

@@ -136,7 +136,7 @@ def uncached_runner() -> Callable[..., Any]:
 
 
 def published_folder_name() -> str | None:
-    """The snapshot's folder name: the deck's company name when the snapshot records none."""
+    """The snapshot's folder name: the deck's company name (`deck.company_name`)."""
     path = published_path()
     return path.parent.name if path else None
 

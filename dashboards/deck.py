@@ -111,16 +111,16 @@ def _count(value: object) -> int | None:
     return None if value is None or value != value else int(value)  # NaN: not recorded
 
 
-def company_name(con: duckdb.DuckDBPyConnection, fallback: str | None) -> str | None:
-    """The snapshot's company name when it records one, else `fallback` (a folder's name).
+def company_name(given: str | None, folder: str | None) -> str | None:
+    """The title slide's company: the name given, else the warehouse folder's name.
 
-    A generic folder name ('warehouse') is no company name: the title slide then goes without.
+    A generic folder name ('warehouse', which `hiring demo` builds) names no company:
+    the title slide then goes without one.
     """
-    recorded = _snapshot_row(con).get("company_name")
-    if isinstance(recorded, str) and recorded.strip():
-        return recorded.strip()
-    if fallback and fallback.strip().lower() not in GENERIC_FOLDERS:
-        return fallback.strip()
+    if given and given.strip():
+        return given.strip()
+    if folder and folder.strip().lower() not in GENERIC_FOLDERS:
+        return folder.strip()
     return None
 
 
@@ -175,9 +175,7 @@ def chart_slide(con: duckdb.DuckDBPyConnection, spec: ChartSpec, scope: Scope) -
     return ChartSlide(spec, spec.takeaway(frame, scope) or spec.title, figure, None, notes)
 
 
-def collect(
-    con: duckdb.DuckDBPyConnection, scope: Scope, company_fallback: str | None = None
-) -> Deck:
+def collect(con: duckdb.DuckDBPyConnection, scope: Scope, company: str | None = None) -> Deck:
     """Everything the deck shows, read from the snapshot; no rendering yet."""
     row = _snapshot_row(con)
     info = queries.snapshot_info(con)
@@ -191,7 +189,7 @@ def collect(
         rows_quarantined=_count(row.get("rows_quarantined")),
     )
     slides = tuple(chart_slide(con, REGISTRY[chart_id], scope) for chart_id in HEADLINE_CHARTS)
-    return Deck(company_name(con, company_fallback), scope, freshness, slides)
+    return Deck(company, scope, freshness, slides)
 
 
 # --- the PPTX (rendering only) ---------------------------------------------------------------

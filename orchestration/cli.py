@@ -353,7 +353,8 @@ def _quarter(ctx, param, value: str | None) -> date | None:
 @click.option(
     "--company",
     default=None,
-    help="Company name on the title slide. Default: the warehouse folder's name.",
+    help="Company name on the title slide. Default: the warehouse folder's name,"
+    " unless a generic one such as warehouse/ (the slide then names none).",
 )
 @click.option("--pdf", is_flag=True, help="Also write the same deck as PDF (needs LibreOffice).")
 def slides(
@@ -409,7 +410,7 @@ def _slides(
         scope = deck.scope_for(
             con, quarter, department or ALL_DEPARTMENTS, source_system or ALL_SOURCES
         )
-        content = deck.collect(con, scope, company or warehouse_dir.resolve().name)
+        content = deck.collect(con, scope, deck.company_name(company, warehouse_dir.resolve().name))
     except deck.DeckError as error:
         click.echo(f"Cannot build the deck: {error}.", err=True)
         return 2

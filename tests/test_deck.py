@@ -84,6 +84,22 @@ def test_the_deck_is_16_by_9_with_title_charts_and_appendix(written, scope):
         assert "All departments · Q4 2026 · data as of 2 Nov 2026" in texts(slide)
 
 
+@pytest.mark.parametrize(
+    ("given", "folder", "expected"),
+    [
+        ("Northwind Robotics", "acme", "Northwind Robotics"),  # --company wins
+        ("Data", "acme", "Data"),  # even a word that is a generic folder's name
+        (None, "acme-hiring", "acme-hiring"),  # else the warehouse folder
+        ("  ", "acme-hiring", "acme-hiring"),
+        (None, "Warehouse", None),  # the demo's folder names no company
+        (None, "tmp", None),
+        (None, None, None),
+    ],
+)
+def test_the_company_is_the_name_given_else_a_folder_that_names_one(given, folder, expected):
+    assert deck.company_name(given, folder) == expected
+
+
 def test_headlines_are_the_takeaway_rules_and_notes_the_definitions(
     written, connection, scope, demo_published
 ):
